@@ -34,10 +34,11 @@ typedef __INT16_TYPE__ s16;
 typedef __INT32_TYPE__ s32;
 typedef __INT64_TYPE__ s64;
 typedef __SIZE_TYPE__ size_t;
-#ifndef __cplusplus
+#if !defined(__cplusplus) && !defined(__bool_true_false_are_defined)
 typedef _Bool bool;
 #define true 1
 #define false 0
+#define __bool_true_false_are_defined 1
 #endif
 #ifndef NULL
 #define NULL ((void *)0)
