@@ -112,6 +112,17 @@ void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 		    struct router_result *res);
 
 /*
+ * router_receive() in its two halves, for hosts that model the CPU: the hardware engine at
+ * the port (returns true when it handled the frame - forwarded, or misdelivered to a stale
+ * port), and what the CPU does with a frame the hardware passed up (from the RX ring, when
+ * NAPI gets to it).  router_receive() is exactly the first, then the second if needed.
+ */
+bool router_hw_receive(struct router *r, struct fs_packet *pkt, u64 now,
+		       struct router_result *res);
+void router_cpu_receive(struct router *r, struct fs_packet *pkt, u64 now,
+			struct router_result *res);
+
+/*
  * The same for n packets received together (one NAPI poll): identical results to n calls
  * of router_receive() in order, with the table lookups' cache misses overlapped.
  */

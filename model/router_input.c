@@ -332,8 +332,43 @@ drop_ruleset:
 	router_drop(rp, ROUTER_DROP_RULESET);
 }
 
-void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
-		    struct router_result *res)
+static void router_account(struct router *r, const struct router_result *res, u32 len,
+			   u32 segs)
+{
+	if (res->verdict == ROUTER_DROP)
+		r->stats.drops[res->drop_reason]++;
+	else {
+		r->stats.packets[res->path] += segs;
+		r->stats.bytes[res->path] += len;
+	}
+	r->stats.cycles += res->cycles;
+}
+
+static void router_begin(struct router *r, u64 now, struct router_result *res)
+{
+	fs_memset(res, 0, sizeof(*res));
+	res->frames = 1;
+	if (flowtable_next_work(&r->fc) <= now)
+		flowtable_run_work(&r->fc, now);
+	if (r->hooks_gen != ruleset_generation(r->rs))
+		router_rebuild_hooks(r);
+}
+
+bool router_hw_receive(struct router *r, struct fs_packet *pkt, u64 now,
+		       struct router_result *res)
+{
+	const struct fs_netdev *dev = fs_netdev_get(&r->nc, pkt->iif);
+	u32 len = pkt->len, segs = fs_packet_segments(pkt);
+
+	router_begin(r, now, res);
+	if (!dev || !dev->up || !r->hw || !r->hw->rx || !r->hw->rx(r->hw_priv, pkt, now, res))
+		return false;
+	router_account(r, res, len, segs);
+	return true;
+}
+
+void router_cpu_receive(struct router *r, struct fs_packet *pkt, u64 now,
+			struct router_result *res)
 {
 	struct router_pkt rp;
 	const struct fs_netdev *dev;
@@ -342,13 +377,7 @@ void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 	bool stolen;
 	u32 len = pkt->len, segs = fs_packet_segments(pkt);
 
-	fs_memset(res, 0, sizeof(*res));
-	res->frames = 1;
-	if (flowtable_next_work(&r->fc) <= now)
-		flowtable_run_work(&r->fc, now);
-	if (r->hooks_gen != ruleset_generation(r->rs))
-		router_rebuild_hooks(r);
-
+	router_begin(r, now, res);
 	fs_memset(&rp, 0, sizeof(rp));
 	rp.r = r;
 	rp.pkt = pkt;
@@ -360,9 +389,6 @@ void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 		router_drop(&rp, ROUTER_DROP_DEV_DOWN);
 		goto out;
 	}
-	if (r->hw && r->hw->rx && r->hw->rx(r->hw_priv, pkt, now, res))
-		goto out;
-
 	res->path = ROUTER_PATH_SLOW;
 	res->cycles += r->cfg.cost.rx_napi * segs + per64(r->cfg.cost.rx_per_byte64, len);
 	for (cur = pkt->iif, depth = 0; depth < 6; depth++) {
@@ -384,13 +410,14 @@ void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 	rp.l3_iif = cur;
 	router_slow_path(r, &rp);
 out:
-	if (res->verdict == ROUTER_DROP)
-		r->stats.drops[res->drop_reason]++;
-	else {
-		r->stats.packets[res->path] += segs;
-		r->stats.bytes[res->path] += len;
-	}
-	r->stats.cycles += res->cycles;
+	router_account(r, res, len, segs);
+}
+
+void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
+		    struct router_result *res)
+{
+	if (!router_hw_receive(r, pkt, now, res))
+		router_cpu_receive(r, pkt, now, res);
 }
 
 #define ROUTER_BATCH_PREFETCH 16

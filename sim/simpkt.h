@@ -22,8 +22,12 @@ struct sim_pkt {
 	u32 flow;                 /* traffic flow id (index into the run's flow table) */
 	u32 wire;                 /* bytes on the wire: L2 frame + preamble/IFG (Ethernet 20) */
 	u8 side;                  /* 0: sent by the flow's client, 1: by its server */
-	u8 pad[3];
+	u8 flags;                 /* SIM_PKT_* */
+	u8 pad[2];
 };
+
+/* sim_pkt.flags */
+#define SIM_PKT_MISDELIVERED 0x01 /* hardware sent it to a port the destination left */
 
 struct sim_pkt_slab;
 

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim_router.h - the router as a machine: the flow-offload core (struct router) inside a
+ * model of the hardware it runs on.
+ *
+ *   wire -> port -> [PPE: bound entry -> hardware egress FIFO, no CPU, no qdisc]
+ *                -> RX ring (finite; a full ring drops for free, in the NIC)
+ *                -> NAPI poll on the port's IRQ core: up to `budget` frames per poll,
+ *                   GRO merges back-to-back TCP segments of one flow, RPS hands each
+ *                   packet (by flow hash) to the backlog of the core that processes it
+ *                -> the core pays the cycles router_cpu_receive() charges, in time
+ *                -> egress qdisc of the transmit port (fq_codel, cake, pfifo, ...)
+ *                -> link serialisation at line rate -> tx callback (the world delivers it)
+ *
+ * Receive livelock comes out of this on its own: every frame the CPU takes from a ring
+ * costs its receive cycles, even if the ruleset or a full egress queue drops it later, and
+ * frames that wait for a busy CPU overflow the rings - so legitimate traffic loses to a
+ * flood in proportion to the flood's share of arrivals, long before the links are full.
+ *
+ * Time is the engine's.  All per-packet work is O(1) apart from the core's own lookups.
+ */
+#ifndef FLOWSIM_SIM_ROUTER_H
+#define FLOWSIM_SIM_ROUTER_H
+
+#include "engine.h"
+#include "router.h"
+#include "simpkt.h"
+
+#define SIM_ROUTER_MAX_CORES 8
+#define SIM_ROUTER_MAX_PORTS 16
+
+struct sim_cpu_params {
+	u32 cores;              /* CPU cores (1..8) */
+	u32 mhz;                /* clock */
+	u32 napi_budget;        /* frames per NAPI poll (64) */
+	u32 rx_ring;            /* RX descriptors per port (e.g. 256) */
+	u32 backlog;            /* per-core RPS backlog (netdev_max_backlog, 1000) */
+	u32 irq_cycles;         /* cost of one RX interrupt (NAPI schedule) */
+	u32 rps_cycles;         /* IRQ core's cost to steer one packet to another core */
+	u32 gro_segs;           /* max TCP segments GRO merges (0/1: GRO off) */
+	u32 hw_fifo;            /* frames the hardware egress queue holds (PPE path) */
+	u8 rps;                 /* spread processing over all cores by flow hash */
+};
+
+/* a frame left port `ifindex` at `now` (last bit on the wire); misdelivered: the hardware
+ * sent it where the destination no longer is, the receiver must drop it */
+typedef void (*sim_router_tx_fn)(void *ctx, u16 ifindex, struct sim_pkt *p, u64 now,
+				 bool misdelivered);
+/* a frame the router dropped (the pool gets it back after this returns) */
+typedef void (*sim_router_drop_fn)(void *ctx, struct sim_pkt *p, u8 reason, u64 now);
+
+struct sim_router;
+
+struct sim_router *sim_router_create(struct engine *eng, struct router *core,
+				     const struct sim_cpu_params *cpu, struct sim_pkt_pool *pool,
+				     sim_router_tx_fn tx, sim_router_drop_fn drop, void *ctx);
+void sim_router_destroy(struct sim_router *sr);
+
+/* A port is the lowest device frames use (GMAC, DSA port, WLAN); q NULL = pfifo 1000. */
+int sim_router_add_port(struct sim_router *sr, u16 ifindex, u64 rate_bps, u32 overhead,
+			struct qdisc *q, u32 irq_core);
+
+/* A frame has been fully received on port ifindex. */
+void sim_router_rx(struct sim_router *sr, u16 ifindex, struct sim_pkt *p);
+
+/* Drop reasons beyond enum router_drop_reason (for the drop callback). */
+enum sim_router_drop {
+	SIM_DROP_RX_RING = 100,     /* RX ring full: dropped by the NIC */
+	SIM_DROP_BACKLOG,           /* RPS backlog full */
+	SIM_DROP_QDISC,             /* egress qdisc drop (limit or AQM) */
+	SIM_DROP_HW_FIFO,           /* hardware egress queue full */
+};
+
+struct sim_router_stats {
+	u64 rx_frames, rx_ring_drops, backlog_drops, qdisc_drops, hw_fifo_drops;
+	u64 gro_merged;             /* segments that joined an aggregate */
+	u64 polls, irqs;
+	u64 busy_ns[SIM_ROUTER_MAX_CORES];   /* time each core spent processing */
+	u64 cycles[SIM_ROUTER_MAX_CORES];
+	u64 path_packets[ROUTER_PATH__COUNT];
+	u64 path_bytes[ROUTER_PATH__COUNT];
+	u64 tx_frames, tx_bytes;
+};
+const struct sim_router_stats *sim_router_get_stats(const struct sim_router *sr);
+/* Qdisc of a port (for its statistics), or NULL. */
+struct qdisc *sim_router_port_qdisc(struct sim_router *sr, u16 ifindex);
+
+#endif
