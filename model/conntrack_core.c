@@ -174,8 +174,10 @@ void conntrack_prefetch(struct conntrack_table *t, const struct fs_tuple *tp, in
 	if (th) {
 		const struct conntrack_entry *ct = ct_tuplehash_to_entry(th);
 
-		fs_prefetch(th);
-		fs_prefetch((const char *)ct + 128);  /* the flow and the counters */
+		/* the entry's first three lines: both tuples, status, flow, counters */
+		fs_prefetch(ct);
+		fs_prefetch((const char *)ct + 64);
+		fs_prefetch((const char *)ct + 128);
 	}
 }
 

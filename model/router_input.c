@@ -420,20 +420,27 @@ void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 		router_cpu_receive(r, pkt, now, res);
 }
 
-#define ROUTER_BATCH_PREFETCH 16
+/*
+ * Software pipeline over the batch: the bucket of packet i + 2D and the entry of packet i + D
+ * are fetched while packet i is processed, so each lookup's misses are in flight for the
+ * time it takes to process D packets.
+ */
+#define ROUTER_PREFETCH_DIST 8
 
 void router_receive_batch(struct router *r, struct fs_packet *pkts, u32 n, u64 now,
 			  struct router_result *res)
 {
-	u32 base, i, end;
+	u32 i;
 
-	for (base = 0; base < n; base = end) {
-		end = FS_MIN(n, base + ROUTER_BATCH_PREFETCH);
-		for (i = base; i < end; i++)
-			conntrack_prefetch(r->ct, &pkts[i].t, 0);
-		for (i = base; i < end; i++)
-			conntrack_prefetch(r->ct, &pkts[i].t, 1);
-		for (i = base; i < end; i++)
-			router_receive(r, &pkts[i], now, &res[i]);
+	for (i = 0; i < n && i < 2 * ROUTER_PREFETCH_DIST; i++)
+		conntrack_prefetch(r->ct, &pkts[i].t, 0);
+	for (i = 0; i < n && i < ROUTER_PREFETCH_DIST; i++)
+		conntrack_prefetch(r->ct, &pkts[i].t, 1);
+	for (i = 0; i < n; i++) {
+		if (i + 2 * ROUTER_PREFETCH_DIST < n)
+			conntrack_prefetch(r->ct, &pkts[i + 2 * ROUTER_PREFETCH_DIST].t, 0);
+		if (i + ROUTER_PREFETCH_DIST < n)
+			conntrack_prefetch(r->ct, &pkts[i + ROUTER_PREFETCH_DIST].t, 1);
+		router_receive(r, &pkts[i], now, &res[i]);
 	}
 }
