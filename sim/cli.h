@@ -13,5 +13,6 @@ int cmd_ppe(int argc, char **argv);
 int cmd_fw4(int argc, char **argv);
 int cmd_nft(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

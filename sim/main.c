@@ -10,6 +10,7 @@ static const struct flowsim_command commands[] = {
 	{ "fw4", "render OpenWrt firewall4's ruleset from a UCI firewall file", cmd_fw4 },
 	{ "nft", "check an nft ruleset file against the core's parser", cmd_nft },
 	{ "timeline", "packet-by-packet offload timeline of a connection", cmd_timeline },
+	{ "validate", "check scenario files and SoC profiles (FILE:LINE:COL errors)", cmd_validate },
 };
 
 static void usage(FILE *f)
