@@ -5,7 +5,7 @@
  * limit, set statements, vmap).  Matches are parsed by nft_match.c.
  *
  * The listing text of the rule is recorded token by token as the rule is parsed;
- * anonymous counters are replaced by a placeholder so the listing can print their live
+ * anonymous counters are replaced by a marker token so the listing can print their live
  * values.  Anonymous chains ("goto { ... }") become binding chains named __chainN; they
  * are parsed with an explicit builder stack (rsp_rule_body), never by recursion.
  */

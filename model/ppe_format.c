@@ -11,7 +11,7 @@
  * (vsprintf's answer to a NULL %pI4h pointer), and Airoha IPv6 lines print the last two
  * source MAC bytes as zero because that driver never fills them in for IPv6 types.
  *
- * Invariants: no libc, no floating point; the writer never writes past size and always
+ * Invariants: no libc, no FP arithmetic; the writer never writes past size and always
  * NUL-terminates when size > 0; its return value is the length of the full line.
  */
 #include "ppe_format.h"

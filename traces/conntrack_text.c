@@ -440,8 +440,8 @@ static enum ct_text_line_kind parse_trailer(struct cursor *c, struct ct_text_met
 /* ---- fields ------------------------------------------------------------------------------ */
 
 /*
- * Placeholders people type over addresses: x.x.x.x, xxx, 192.168.1.x, <redacted>.  Only
- * characters an address or a placeholder could hold, and at least one that no address
+ * Masks people type over addresses: x.x.x.x, xxx, 192.168.1.x, <redacted>.  Only
+ * characters an address or such a mask could hold, and at least one that no address
  * can (a letter beyond 'f', '*', '_', '<', '>').
  */
 static bool is_redaction(const char *p, size_t n)

@@ -28,7 +28,7 @@
  * (nf_conntrack_proto_gre.c: gre_print_conntrack).
  *
  * Redacted addresses (x.x.x.x, xxx, 192.168.1.x: invalid as an address but made of
- * placeholder letters) are kept as text with .redacted set; they are not errors.
+ * masking letters) are kept as text with .redacted set; they are not errors.
  *
  * A line that is not conntrack at all (PPE dump lines, a bare time stamp, a shell prompt) is
  * told apart from a conntrack line that is malformed: the first is CT_TEXT_LINE_OTHER, the
