@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ppe_internal.h - shared between ppe_table.c (hardware table and driver lifecycle) and
- * ppe_offload.c (the flowtable driver and the per-frame hardware path).  Not an API.
+ * ppe_internal.h - shared between the files of the PPE model.  Not an API.
+ *   ppe_table.c    the table: configuration, lifecycle, clock, slot state, debugfs;
+ *   ppe_flows.c    the driver's software flows, bucket lists and bind decision;
+ *   ppe_hw.c       the hardware's per-frame lookup, forwarding hit and aging;
+ *   ppe_offload.c  the flowtable driver (replace/destroy/stats) and the frame path.
  *
  * Ownership: a struct ppe_slot is hardware state; its `e` is exactly what the FOE table
  * holds (and debugfs prints) and `eg` is the forwarding data of that entry that the
@@ -92,19 +95,39 @@ struct ppe {
 	u32 ts_mask;              /* bind timestamp mask */
 };
 
+/* The words of an original tuple as the entry stores them. */
+struct ppe_key {
+	u32 src[4];
+	u32 dst[4];
+	u32 ports;
+};
+
 /* ib2 MIB_CNT: counting enabled for the entry (MTK_FOE_IB2_MIB_CNT / _V2) */
 static inline u32 ppe_ib2_mib_bit(u8 netsys)
 {
 	return netsys == PPE_NETSYS_V1 ? (1u << 10) : (1u << 15);
 }
 
-/* ---- ppe_table.c: hardware table and driver lifecycle ---- */
+/* ---- ppe_table.c: the table, its clock and slot state ---- */
 u64 ppe_tick(u64 now);
+/* the 8-bit timestamp an UNBIND entry carries (ib1 bits 7:0) */
+u32 ppe_fe_unbind_ts(const struct ppe *ppe, u64 now);
+/* __mtk_foe_entry_idle_time: difference modulo the timestamp width */
+u32 ppe_idle_ticks(u32 now_ts, u32 ts, u32 mask);
+/* The one place a slot's ib1 (and so its state) changes. */
+void ppe_slot_write_ib1(struct ppe *ppe, struct ppe_instance *in, struct ppe_slot *s,
+			u32 ib1);
 void ppe_emit(struct ppe *ppe, enum fs_event_type type, u64 now, u32 detail, u32 aux,
 	      const struct fs_tuple *orig, const struct fs_tuple *reply,
 	      const struct conntrack_entry *ct);
 void ppe_flow_event_tuples(const struct ppe_flow *f, struct fs_tuple *orig,
 			   struct fs_tuple *reply);
+/* Rebuild the tuple an entry holds (for events about slots without a flow). */
+void ppe_slot_tuple(const struct ppe *ppe, const struct ppe_slot *s, struct fs_tuple *t);
+/* mtk_foe_entry_get_mib: read-clear the slot's MIB into its totals; returns the diff */
+void ppe_mib_read(struct ppe *ppe, struct ppe_slot *s, u64 *packets, u64 *bytes);
+
+/* ---- ppe_flows.c: the driver's software flows ---- */
 struct ppe_flow *ppe_cookie_find(const struct ppe *ppe, const struct conntrack_entry *ct, u8 dir);
 int ppe_cookie_insert(struct ppe *ppe, struct ppe_flow *f);
 void ppe_cookie_remove(struct ppe *ppe, struct ppe_flow *f);
@@ -116,8 +139,18 @@ void ppe_flow_clear(struct ppe *ppe, struct ppe_flow *f, u64 now);
 void ppe_flow_update(struct ppe *ppe, struct ppe_flow *f);
 /* __mtk_foe_entry_idle_time on the flow's ib1 copy, in seconds */
 u32 ppe_flow_idle(const struct ppe *ppe, const struct ppe_flow *f, u64 now);
-/* mtk_foe_entry_get_mib: read-clear the slot's MIB into its totals; returns the diff */
-void ppe_mib_read(struct ppe *ppe, struct ppe_slot *s, u64 *packets, u64 *bytes);
+/* The software flow currently bound at a slot (hash == index), or NULL. */
+struct ppe_flow *ppe_slot_owner(struct ppe *ppe, int idx, u32 index);
+void ppe_key_from_entry(struct ppe_key *k, const struct ppe_entry *e);
+/* write the tuple words of k into an entry (nothing else of it) */
+void ppe_key_store(struct ppe_entry *e, const struct ppe_key *k);
+/* mtk_flow_entry_match: same UDP bit and tuple bytes (length by the flow's type) */
+bool ppe_key_match_entry(const struct ppe_key *k, u32 flow_type, bool udp,
+			 const struct ppe_entry *e);
+/* mtk_ppe_check_skb for a frame tagged HIT_UNBIND_RATE_REACHED at slot index */
+void ppe_driver_check(struct ppe *ppe, int idx, u32 index, u64 now);
+
+/* ---- ppe_hw.c: the hardware's own work ---- */
 /*
  * The hardware's lookup for one received frame on PPE idx: creates UNBIND entries,
  * counts, flags rate-reached and runs the driver's check.  Returns the BIND slot that
@@ -127,10 +160,6 @@ struct ppe_slot *ppe_hw_lookup(struct ppe *ppe, int idx, const struct fs_packet 
 			       u64 now, u32 *reason);
 /* The hardware's part of forwarding through a BIND slot: timestamp refresh, MIB. */
 void ppe_slot_hit(struct ppe *ppe, struct ppe_slot *s, const struct fs_packet *pkt, u64 now);
-/* The software flow currently bound at a slot (hash == index), or NULL. */
-struct ppe_flow *ppe_slot_owner(struct ppe *ppe, int idx, u32 index);
-/* Rebuild the tuple an entry holds (for events about slots without a flow). */
-void ppe_slot_tuple(const struct ppe *ppe, const struct ppe_slot *s, struct fs_tuple *t);
 /* Hardware aging scan for the current tick (idempotent within a tick). */
 void ppe_age(struct ppe *ppe, u64 now);
 u64 ppe_next_age(const struct ppe *ppe);

@@ -109,6 +109,11 @@ struct ppe_dump {
  */
 struct ppe_dump *ppe_dump_parse(const char *filename, const char *text, gsize len,
 				const struct ppe_dump_opts *opts, GError **error);
+/*
+ * Read a whole file ("-" = standard input, read as bytes) into *text (g_free() it).
+ * On failure: false and a GError "<stdin>: cannot read: ..." or the file error's text.
+ */
+bool ppe_dump_read_input(const char *path, char **text, gsize *len, GError **error);
 /* Read and parse a file ("-" = standard input). */
 struct ppe_dump *ppe_dump_load(const char *path, const struct ppe_dump_opts *opts,
 			       GError **error);
