@@ -167,8 +167,9 @@ int ct_listing_event_line(const struct fs_event *ev, const struct ct_listing_opt
 	}
 	if (!ct)
 		return 0;
+	/* conntrack.c event_cb: "[%-.8ld.%-.6ld]\t" - zero-padded seconds and microseconds */
 	if (opt->timestamp)
-		PUTF(&o, "[%llu.%06llu]\t", (unsigned long long)(ev->time / FS_NSEC_PER_SEC),
+		PUTF(&o, "[%.8llu.%.6llu]\t", (unsigned long long)(ev->time / FS_NSEC_PER_SEC),
 		     (unsigned long long)(ev->time % FS_NSEC_PER_SEC / 1000));
 	PUTF(&o, "%9s ", type);
 	if (opt->extended)
