@@ -21,6 +21,9 @@
  *              as written (Mb would be megabit); a bare integer is bytes;
  *   frequency  Hz kHz MHz GHz;
  *   event rate N/s N/min N/h (events per second as a double).
+ *
+ * Implemented in yaml_diag.c (the messages), yaml_load.c (parsing and reading files),
+ * yaml_node.c (structure and values without units) and yaml_units.c (values with units).
  */
 #ifndef FLOWSIM_YAML_UTIL_H
 #define FLOWSIM_YAML_UTIL_H
@@ -106,6 +109,12 @@ struct yu_doc {
 struct yu_doc *yu_load_file(const char *path, const char *display, struct yu_diag *d);
 struct yu_doc *yu_load_string(const char *display, const char *text, size_t len,
 			      struct yu_diag *d);
+/*
+ * A whole file as text (g_free; *len without the NUL added), or NULL after "DISPLAY: is a
+ * directory, expected EXPECTED" or "DISPLAY: cannot read: ..." in d.
+ */
+char *yu_read_text(const char *path, const char *display, const char *expected, size_t *len,
+		   struct yu_diag *d);
 void yu_doc_free(struct yu_doc *doc);
 
 /* ------------------------------------------------------------------ structure ---- */
@@ -118,6 +127,9 @@ char *yu_show(const struct yu_node *n);
 bool yu_expect_map(struct yu_diag *d, const struct yu_node *n, const char *what);
 bool yu_expect_seq(struct yu_diag *d, const struct yu_node *n, const char *what);
 bool yu_expect_scalar(struct yu_diag *d, const struct yu_node *n, const char *what);
+/* A scalar that is not empty; if not: "WHAT: expected EXPECTED, got ...". */
+bool yu_expect_text(struct yu_diag *d, const struct yu_node *n, const char *what,
+		    const char *expected);
 
 /* The value of key in a mapping, or NULL. */
 struct yu_node *yu_get(const struct yu_node *map, const char *key);
