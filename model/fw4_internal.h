@@ -102,7 +102,7 @@ static inline void putu(struct w *w, u32 v)
 	put(w, tmp);
 }
 
-/* fw4.quote(s, true): double quotes, embedded '"' become '\'' */
+/* fw4.quote(s, true): wrapped in '"' quote marks, embedded '"' become '\'' */
 static inline void putq(struct w *w, const char *s)
 {
 	char c[2] = { 0, 0 };

@@ -27,7 +27,7 @@
  * entries print "timeout=%u, stream_timeout=%u " where TCP prints its state
  * (nf_conntrack_proto_gre.c: gre_print_conntrack).
  *
- * Redacted addresses (x.x.x.x, xxx, 192.168.1.x: invalid as an address but made of
+ * Redacted addresses (x.x.x.x, a run of x letters, 192.168.1.x: invalid as an address but made of
  * masking letters) are kept as text with .redacted set; they are not errors.
  *
  * A line that is not conntrack at all (PPE dump lines, a bare time stamp, a shell prompt) is

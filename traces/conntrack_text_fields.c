@@ -25,7 +25,7 @@ enum trail_rank {
 /* ---- fields ------------------------------------------------------------------------------ */
 
 /*
- * Masks people type over addresses: x.x.x.x, xxx, 192.168.1.x, <redacted>.  Only
+ * Masks people type over addresses: x.x.x.x, a run of x letters, 192.168.1.x, <redacted>.  Only
  * characters an address or such a mask could hold, and at least one that no address
  * can (a letter beyond 'f', '*', '_', '<', '>').
  */

@@ -243,7 +243,7 @@ bool ppe_dump_parse_mac(const char *s, gsize len, u8 mac[6])
 }
 
 /*
- * A paste author's redaction: "x.x.x.x", "a.b.c.d", "xx:xx:xx:xx:xx:xx", "xxx", "***": an
+ * A paste author's redaction: "x.x.x.x", "a.b.c.d", "xx:xx:xx:xx:xx:xx", a run of x letters, "***": an
  * address-shaped token with a character the field cannot hold ('*', '?', '_', and letters -
  * any letter in an IPv4 address, non-hex letters in IPv6 addresses and MACs).
  */
