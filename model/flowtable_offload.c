@@ -127,12 +127,19 @@ static void flowtable_build_rule(struct flowtable_ctx *fc, struct conntrack_entr
 		d = dv->lower;
 	}
 	if (!r->dst_mac_valid) {
-		const struct fs_route *rt = fs_route_lookup(nc, other->family, &r->rewrite.dst, 0);
-		union fs_addr nh = r->rewrite.dst;
+		/* the next hop cached at flow creation is registered on the routed (L3)
+		 * device - for a bridge that is the bridge, not the port DIRECT xmit uses */
+		if (in->neigh && in->neigh <= nc->num_neigh) {
+			n = &nc->neigh[in->neigh - 1];
+		} else {
+			const struct fs_route *rt = fs_route_lookup(nc, other->family,
+								    &r->rewrite.dst, 0);
+			union fs_addr nh = r->rewrite.dst;
 
-		if (rt && !fs_addr_is_zero(&rt->gateway))
-			nh = rt->gateway;
-		n = fs_neigh_lookup(nc, in->oif, other->family, &nh);
+			if (rt && !fs_addr_is_zero(&rt->gateway))
+				nh = rt->gateway;
+			n = fs_neigh_lookup(nc, in->oif, other->family, &nh);
+		}
 		if (n && n->valid) {
 			copy_mac(r->dst_mac, n->mac);
 			r->dst_mac_valid = 1;
