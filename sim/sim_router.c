@@ -293,13 +293,14 @@ static void core_charge(struct sim_router *sr, struct sr_core *c, u64 start, u64
 }
 
 /* Copy what the router rewrote on the aggregate's head to every merged segment. */
-static void gso_fixup(struct sim_pkt *head, u32 seg_len[], u32 n)
+static void gso_fixup(struct sim_pkt *head, u32 seg_len[], u16 head_payload, u32 n)
 {
 	struct sim_pkt *s;
 	u32 i = 0;
 
 	head->hdr.flags &= (u8)~FS_PKT_GSO;
 	head->hdr.gso_segs = 0;
+	head->hdr.payload = head_payload;
 	head->hdr.len = (u16)seg_len[i++];
 	for (s = head->next; s; s = s->next) {
 		struct fs_packet h = head->hdr;
@@ -317,23 +318,28 @@ static void gso_fixup(struct sim_pkt *head, u32 seg_len[], u32 n)
 static void process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64 now)
 {
 	struct router_result res;
-	u32 seg_len[64], n = 0, total = 0;
+	u32 seg_len[64], n = 0, total = 0, payload = 0;
+	u16 head_payload = p->hdr.payload;
 	struct sim_pkt *s;
 	struct sr_port *out;
 
 	for (s = p; s && n < 64; s = s->next) {
 		seg_len[n++] = s->hdr.len;
 		total += s->hdr.len;
+		payload += s->hdr.payload;
 	}
 	if (n > 1) {
+		/* the aggregate is one big segment: conntrack's window tracking must see all
+		 * of its payload, as it sees skb->len of a GRO skb */
 		p->hdr.flags |= FS_PKT_GSO;
 		p->hdr.gso_segs = (u16)n;
 		p->hdr.len = (u16)FS_MIN(total, 65535u);
+		p->hdr.payload = (u16)FS_MIN(payload, 65535u);
 	}
 	router_cpu_receive(sr->core, &p->hdr, FS_MAX(now, c->busy_until), &res);
 	core_charge(sr, c, now, res.cycles);
 	if (n > 1)
-		gso_fixup(p, seg_len, n);
+		gso_fixup(p, seg_len, head_payload, n);
 	if (res.verdict != ROUTER_FORWARD) {
 		sr_drop(sr, p, res.verdict == ROUTER_DROP ? res.drop_reason : 0, c->busy_until);
 		return;
