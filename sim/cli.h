@@ -14,5 +14,6 @@ int cmd_fw4(int argc, char **argv);
 int cmd_nft(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif
