@@ -85,6 +85,8 @@ const struct flowtable_config *flowtable_config(const struct flowtable *ft);
 u32 flowtable_count(const struct flowtable *ft);
 bool flowtable_has_dev(const struct flowtable *ft, u16 ifindex);
 void flowtable_set_hw(struct flowtable *ft, const struct flowtable_hw_ops *ops, void *priv);
+/* nf_tables_updflowtable: a flowtable declared again with more devices hooks them too. */
+void flowtable_set_devices(struct flowtable *ft, const u16 *devices, u8 n);
 
 /* Counters a flowtable keeps for reports and tests. */
 struct flowtable_stats {

@@ -97,6 +97,15 @@ void flowtable_set_hw(struct flowtable *ft, const struct flowtable_hw_ops *ops, 
 	ft->hw_priv = priv;
 }
 
+void flowtable_set_devices(struct flowtable *ft, const u16 *devices, u8 n)
+{
+	u8 i;
+
+	ft->cfg.num_devices = FS_MIN(n, (u8)FLOWTABLE_MAX_DEVS);
+	for (i = 0; i < ft->cfg.num_devices; i++)
+		ft->cfg.devices[i] = devices[i];
+}
+
 const struct flowtable_stats *flowtable_get_stats(const struct flowtable *ft)
 {
 	return &ft->stats;

@@ -125,28 +125,38 @@ static bool same_name(const char *a, const char *b, u32 n)
 	return true;
 }
 
-/* Build a flowtable from its ruleset declaration; unknown devices are skipped. */
-static struct flowtable *router_make_flowtable(struct router *r, const struct ruleset_flowtable *d,
-					       u8 index)
+/* The ifindexes of a declaration's devices; unknown devices are skipped with a warning. */
+static u8 router_flowtable_devices(struct router *r, const struct ruleset_flowtable *d,
+				   u16 *out)
 {
-	struct flowtable_config cfg;
-	struct flowtable *ft;
+	u8 n = 0;
 	u32 i;
 
-	fs_memset(&cfg, 0, sizeof(cfg));
-	fs_memcpy(cfg.name, d->name, sizeof(cfg.name));
-	cfg.flags = d->flags;
-	cfg.priority = d->priority;
-	cfg.reg_seq = d->reg_seq;
-	for (i = 0; i < d->num_devices && cfg.num_devices < FLOWTABLE_MAX_DEVS; i++) {
+	for (i = 0; i < d->num_devices && n < FLOWTABLE_MAX_DEVS; i++) {
 		const struct fs_netdev *dev = fs_netdev_by_name(&r->nc, d->devices[i]);
 
 		if (!dev) {
 			fs_log(FS_LOG_WARN, "flowtable %s: no device %s", d->name, d->devices[i]);
 			continue;
 		}
-		cfg.devices[cfg.num_devices++] = dev->ifindex;
+		out[n++] = dev->ifindex;
 	}
+	return n;
+}
+
+/* Build a flowtable from its ruleset declaration. */
+static struct flowtable *router_make_flowtable(struct router *r, const struct ruleset_flowtable *d,
+					       u8 index)
+{
+	struct flowtable_config cfg;
+	struct flowtable *ft;
+
+	fs_memset(&cfg, 0, sizeof(cfg));
+	fs_memcpy(cfg.name, d->name, sizeof(cfg.name));
+	cfg.flags = d->flags;
+	cfg.priority = d->priority;
+	cfg.reg_seq = d->reg_seq;
+	cfg.num_devices = router_flowtable_devices(r, d, cfg.devices);
 	ft = flowtable_create(&cfg, index);
 	if (ft && (cfg.flags & FLOWTABLE_F_HW_OFFLOAD) && r->hw)
 		flowtable_set_hw(ft, r->hw->offload, r->hw_priv);
@@ -183,6 +193,11 @@ static int router_sync_flowtables(struct router *r, u64 now)
 
 			if (!kept[j] && r->ft_reg_seq[j] == decl[i].reg_seq &&
 			    same_name(c->name, decl[i].name, sizeof(c->name))) {
+				u16 devs[FLOWTABLE_MAX_DEVS];
+				u8 nd = router_flowtable_devices(r, &decl[i], devs);
+
+				/* an update may have added devices: hook them as well */
+				flowtable_set_devices(r->fc.ft[j], devs, nd);
 				next[i] = r->fc.ft[j];
 				kept[j] = true;
 				break;
