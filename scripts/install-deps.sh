@@ -3,9 +3,12 @@
 # present are left alone, and apt-get is only called when something is missing.
 set -eu
 
+# busybox, conntrack, nftables: tests/collect runs traces/collect.sh under busybox sh and in
+# a network namespace with conntrack (those cases are skipped without them).
 PKGS="build-essential cmake ninja-build pkg-config
 libglib2.0-dev libsqlite3-dev libfyaml-dev libjson-glib-dev libpcap-dev
-sqlite3 valgrind"
+sqlite3 valgrind
+busybox conntrack nftables"
 
 missing=""
 for p in $PKGS; do

@@ -14,6 +14,7 @@ int cmd_fw4(int argc, char **argv);
 int cmd_nft(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif

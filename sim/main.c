@@ -11,6 +11,7 @@ static const struct flowsim_command commands[] = {
 	{ "nft", "check an nft ruleset file against the core's parser", cmd_nft },
 	{ "timeline", "packet-by-packet offload timeline of a connection", cmd_timeline },
 	{ "validate", "check scenario files and SoC profiles (FILE:LINE:COL errors)", cmd_validate },
+	{ "trace", "show or import a router's trace bundle (traces/collect.sh)", cmd_trace },
 	{ "run", "simulate a scenario: throughput, CPU, latency, offload paths", cmd_run },
 };
 

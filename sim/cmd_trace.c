@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_trace.c - `flowsim trace show|import`: trace bundles recorded on routers by
+ * traces/collect.sh (docs/trace-bundle.md).
+ *
+ *   flowsim trace show [--json] [--entries] [--sample N] BUNDLE|FILE
+ *   flowsim trace import --db FILE BUNDLE
+ *
+ * `import` stores a bundle as one run of the results database (sim/results.h) whose engine
+ * is "bundle", so that a router's behaviour sits next to simulated runs:
+ *   runs.scenario_path = the bundle path, runs.scenario_text = its manifest,
+ *   runs.duration_ns = the time of the last sample, runs.summary_json = what it held;
+ *   timeseries at each sample's time (ns since the first sample), named as the simulator
+ *   names its own samples where they mean the same thing (sim/run.c):
+ *     conntrack/entries, conntrack/<unreplied|slow|assured|offload|hw_offload>,
+ *     conntrack_tcp/<STATE>, flowtable/flows (= offload + hw_offload),
+ *     ppe_bound/<ppe>, ppe_unbound/<ppe>, ppe_fin/<ppe>, ppe_orphan_bound/<ppe>
+ *     (<ppe> = the debugfs directory; the old single-PPE "mtk_ppe" is stored as ppe0),
+ *     cpu_pct/<cpuN>, cpu_pct/cpu (all CPUs), cpu_softirq_pct/<cpuN|cpu>
+ *     (per interval, at the time of the interval's later sample);
+ *   events at the first sample where a connection was seen in a state (ct_new, ct_assured,
+ *     ct_offload, ct_hw_offload, ct_hw_offload_clear, ct_destroy: the core's event names,
+ *     at sample resolution), orig/reply as conntrack-style tuple text;
+ *   traces: every file of the bundle (kind = what it is, name = its path in the bundle).
+ * Everything happens in one transaction (results.h): an import that fails leaves nothing.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd_trace.h"
+#include "conntrack.h"
+#include "results.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: flowsim trace show [OPTIONS] BUNDLE|FILE\n"
+		"       flowsim trace import [OPTIONS] --db FILE BUNDLE\n\n"
+		"Trace bundles are what traces/collect.sh records on a router: PPE tables,\n"
+		"conntrack listings and CPU counters every few seconds, plus the device,\n"
+		"firmware, firewall and nftables ruleset (docs/trace-bundle.md).  BUNDLE is\n"
+		"the .tar.gz it writes, that archive unpacked, or a plain .tar.\n\n"
+		"show    decode a bundle: per sample the conntrack counts, PPE occupancy and\n"
+		"        CPU load; per connection its offload state over time and the PPE\n"
+		"        entries bound to it.  FILE may also be one trace file on its own (a PPE\n"
+		"        dump, a conntrack listing, /proc/stat samples).\n"
+		"import  store a bundle as a run (engine \"bundle\") of a results database.\n\n"
+		"Options:\n"
+		"  --json           JSON on standard output (show)\n"
+		"  --entries        also every conntrack and PPE entry, field by field (show)\n"
+		"  --sample N       with --entries: only sample N\n"
+		"  --db FILE        results database to import into (created if missing)\n"
+		"  --soc SOC        SoC for the PPE layout when the manifest has none or a wrong\n"
+		"                   one (mt7621, mt7986, an7581, ...)\n"
+		"  --table-size N   PPE entries per table for occupancy (default: the SoC's\n"
+		"                   default for the manifest's kernel)\n"
+		"  --strict         a malformed line in any sample file is an error\n"
+		"  -q, --quiet      no notes on standard error (warnings are still printed)\n\n"
+		"Exit status: 0 done; 1 the bundle cannot be used (missing manifest, truncated\n"
+		"archive, a strict-mode parse error, a database error); 2 usage error.\n");
+}
+
+/* ---------------------------------------------------------------- diagnostics ---- */
+
+void trace_cli_print_diags(const struct trace_diags *d, bool quiet)
+{
+	u32 i, n = trace_diags_len(d);
+
+	for (i = 0; i < n; i++) {
+		const struct trace_diag *x = trace_diags_get(d, i);
+		char *m;
+
+		if (quiet && x->severity == TRACE_NOTE)
+			continue;
+		m = trace_diag_format(x);
+		fprintf(stderr, "%s\n", m);
+		g_free(m);
+	}
+	if (d->dropped)
+		fprintf(stderr, "(%u more messages not shown)\n", d->dropped);
+}
+
+static void json_diags_one(JsonBuilder *jb, const struct trace_diags *d)
+{
+	u32 i, n = d ? trace_diags_len(d) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct trace_diag *x = trace_diags_get(d, i);
+
+		json_builder_begin_object(jb);
+		json_builder_set_member_name(jb, "file");
+		json_builder_add_string_value(jb, x->file);
+		json_builder_set_member_name(jb, "line");
+		json_builder_add_int_value(jb, x->line);
+		json_builder_set_member_name(jb, "column");
+		json_builder_add_int_value(jb, x->column);
+		json_builder_set_member_name(jb, "severity");
+		json_builder_add_string_value(jb, trace_severity_name(x->severity));
+		json_builder_set_member_name(jb, "message");
+		json_builder_add_string_value(jb, x->message);
+		json_builder_end_object(jb);
+	}
+}
+
+void trace_cli_json_diags(JsonBuilder *jb, const struct trace_diags *a,
+			  const struct trace_diags *b)
+{
+	json_builder_set_member_name(jb, "diagnostics");
+	json_builder_begin_array(jb);
+	json_diags_one(jb, a);
+	json_diags_one(jb, b);
+	json_builder_end_array(jb);
+}
+
+/* ------------------------------------------------------------------- import ---- */
+
+/* What a bundle file is, for traces.kind */
+static const char *file_kind(const char *path)
+{
+	static const struct {
+		const char *suffix, *kind;
+	} kinds[] = {
+		{ "/nf_conntrack", "conntrack" },      /* = TRACEDIR_KIND_CONNTRACK */
+		{ "/conntrack", "conntrack_l" },
+		{ "/conntrack.stderr", "conntrack_l_stderr" },
+		{ "/entries", "ppe_entries" },         /* = TRACEDIR_KIND_PPE_ENTRIES */
+		{ "/bind", "ppe_bind" },               /* = TRACEDIR_KIND_PPE_BIND */
+		{ "/stat", "proc_stat" },
+		{ "/time", "sample_time" },
+		{ "static/uname", "uname" },
+		{ "static/openwrt_release", "openwrt_release" },
+		{ "static/cpuinfo", "cpuinfo" },
+		{ "static/version", "proc_version" },
+		{ "static/firewall.uci", "uci_firewall" },
+		{ "static/ruleset.json", "nft_json" },
+		{ "static/wed_enable", "wed_enable" },
+		{ "static/sysctl", "sysctl" },
+		{ "manifest", "manifest" },
+		{ "collect.log", "collect_log" },
+	};
+	gsize len = strlen(path);
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		gsize sl = strlen(kinds[i].suffix);
+
+		if (len >= sl && !strcmp(path + len - sl, kinds[i].suffix) &&
+		    (kinds[i].suffix[0] == '/' ? !strncmp(path, "samples/", 8) : len == sl))
+			return kinds[i].kind;
+	}
+	return "other";
+}
+
+static uint64_t t_ns(double t)
+{
+	return t <= 0 ? 0 : (uint64_t)llround(t * 1e9);
+}
+
+/* The PPE key of the timeseries: the debugfs directory, with the pre-6.1 name as ppe0 */
+static const char *ppe_key(const char *dir)
+{
+	return strcmp(dir, "mtk_ppe") ? dir : "ppe0";
+}
+
+static void import_samples(struct results *r, const struct bundle_timeline *tl)
+{
+	static const char *const ct_keys[BF__COUNT] = {
+		[BF_UNREPLIED] = "unreplied", [BF_SLOW] = "slow", [BF_ASSURED] = "assured",
+		[BF_OFFLOAD] = "offload", [BF_HW_OFFLOAD] = "hw_offload",
+	};
+	guint i, j;
+
+	for (i = 0; i < tl->points->len; i++) {
+		const struct bundle_point *pt = &g_array_index(tl->points, struct bundle_point, i);
+		uint64_t t = t_ns(pt->t);
+
+		if (pt->ct.present) {
+			results_sample(r, t, "conntrack", "entries", pt->ct.entries);
+			for (j = BF_UNREPLIED; j < BF__COUNT; j++)
+				results_sample(r, t, "conntrack", ct_keys[j], pt->ct.by_state[j]);
+			results_sample(r, t, "flowtable", "flows",
+				       pt->ct.by_state[BF_OFFLOAD] + pt->ct.by_state[BF_HW_OFFLOAD]);
+			for (j = 0; j < BUNDLE_TCP_STATES; j++)
+				if (pt->ct.tcp_state[j])
+					results_sample(r, t, "conntrack_tcp",
+						       conntrack_tcp_state_name((u8)j),
+						       pt->ct.tcp_state[j]);
+		}
+		for (j = 0; j < pt->ppe->len; j++) {
+			const struct bundle_ppe_occ *oc = &g_array_index(pt->ppe,
+									 struct bundle_ppe_occ, j);
+			const char *k = ppe_key(oc->dir);
+
+			if (!oc->has_entries && !oc->has_bind)
+				continue;
+			results_sample(r, t, "ppe_bound", k, oc->state[PPE_STATE_BIND]);
+			if (oc->has_entries) {
+				results_sample(r, t, "ppe_unbound", k, oc->state[PPE_STATE_UNBIND]);
+				results_sample(r, t, "ppe_fin", k, oc->state[PPE_STATE_FIN]);
+			}
+			if (pt->ct.present)
+				results_sample(r, t, "ppe_orphan_bound", k, oc->bound_orphan);
+		}
+		if (!pt->has_cpu)
+			continue;
+		for (j = 0; j < pt->cpu->len; j++) {
+			const struct bundle_cpu_load *c = &g_array_index(pt->cpu,
+									 struct bundle_cpu_load, j);
+			char key[24];
+
+			if (!c->valid)
+				continue;
+			if (c->cpu == PROC_STAT_AGGREGATE)
+				g_strlcpy(key, "cpu", sizeof(key));
+			else
+				g_snprintf(key, sizeof(key), "cpu%d", c->cpu);
+			results_sample(r, t, "cpu_pct", key, c->busy_pct);
+			results_sample(r, t, "cpu_softirq_pct", key, c->softirq_pct);
+		}
+	}
+}
+
+/* The tuple as results_record_event() prints it, or the bundle's text when redacted */
+static char *event_tuple(const struct bundle_flow *f, bool reply)
+{
+	char buf[160];
+
+	if (f->has_tuple) {
+		results_tuple_text(reply ? &f->reply_tuple : &f->orig_tuple, buf, sizeof(buf));
+		return g_strdup(buf);
+	}
+	return g_strdup(reply ? f->reply : f->key);
+}
+
+static void import_flow_events(struct results *r, const struct bundle_timeline *tl)
+{
+	guint i, p;
+
+	for (i = 0; i < tl->flows->len; i++) {
+		const struct bundle_flow *f = g_ptr_array_index(tl->flows, i);
+		char *o = event_tuple(f, false), *rp = event_tuple(f, true);
+		u8 prev = BF_ABSENT;
+
+		for (p = 0; p < tl->points->len; p++) {
+			uint64_t t = t_ns(g_array_index(tl->points, struct bundle_point, p).t);
+			u8 st = f->state[p];
+
+			if (st == prev)
+				continue;
+			if (prev == BF_ABSENT)
+				results_event(r, t, "ct_new", 0, 0, o, rp);
+			if (st == BF_ABSENT)
+				results_event(r, t, "ct_destroy", 0, 0, o, rp);
+			else if (st == BF_ASSURED && prev < BF_ASSURED)
+				results_event(r, t, "ct_assured", 0, 0, o, rp);
+			else if (st == BF_OFFLOAD && prev != BF_HW_OFFLOAD)
+				results_event(r, t, "ct_offload", 0, 0, o, rp);
+			else if (st == BF_HW_OFFLOAD)
+				results_event(r, t, "ct_hw_offload", 0, 0, o, rp);
+			if (prev == BF_HW_OFFLOAD && st != BF_ABSENT)
+				results_event(r, t, "ct_hw_offload_clear", 0, 0, o, rp);
+			prev = st;
+		}
+		g_free(o);
+		g_free(rp);
+	}
+}
+
+static void import_traces(struct results *r, const struct bundle *b)
+{
+	guint i, j;
+
+	for (i = 0; i < b->paths->len; i++) {
+		const char *p = g_ptr_array_index(b->paths, i);
+		const char *text = bundle_get(b, p, NULL);
+		uint64_t t = 0;
+
+		/* a sample's files carry its time; one-off records time 0 */
+		for (j = 0; j < b->samples->len; j++) {
+			const struct bundle_sample *s = &g_array_index(b->samples,
+								       struct bundle_sample, j);
+			gsize dl = strlen(s->dir);
+
+			if (!strncmp(p, s->dir, dl) && p[dl] == '/') {
+				t = t_ns(s->t);
+				break;
+			}
+		}
+		results_trace(r, t, file_kind(p), p, text);
+	}
+}
+
+static char *summary_json(const struct bundle *b, const struct bundle_timeline *tl)
+{
+	JsonBuilder *jb = json_builder_new();
+	JsonGenerator *gen = json_generator_new();
+	JsonNode *root;
+	u32 max_ct = 0, max_bound = 0, max_off = 0, max_orphan = 0;
+	double max_cpu = 0;
+	char *out;
+	guint i, j;
+	static const char *const keys[] = {
+		"device", "soc", "kernel", "openwrt_release", "openwrt_revision",
+		"flow_offloading", "flow_offloading_hw", "wed_enable", "start_utc",
+	};
+
+	for (i = 0; i < tl->points->len; i++) {
+		const struct bundle_point *pt = &g_array_index(tl->points, struct bundle_point, i);
+		u32 bound = 0, orphan = 0;
+
+		max_ct = MAX(max_ct, pt->ct.entries);
+		max_off = MAX(max_off, pt->ct.by_state[BF_OFFLOAD] + pt->ct.by_state[BF_HW_OFFLOAD]);
+		for (j = 0; j < pt->ppe->len; j++) {
+			bound += g_array_index(pt->ppe, struct bundle_ppe_occ, j).state[PPE_STATE_BIND];
+			orphan += g_array_index(pt->ppe, struct bundle_ppe_occ, j).bound_orphan;
+		}
+		max_bound = MAX(max_bound, bound);
+		max_orphan = MAX(max_orphan, orphan);
+		for (j = 0; pt->has_cpu && j < pt->cpu->len; j++) {
+			const struct bundle_cpu_load *c = &g_array_index(pt->cpu,
+									 struct bundle_cpu_load, j);
+
+			if (c->valid && c->cpu == PROC_STAT_AGGREGATE)
+				max_cpu = MAX(max_cpu, c->busy_pct);
+		}
+	}
+	json_builder_begin_object(jb);
+	json_builder_set_member_name(jb, "bundle");
+	json_builder_add_string_value(jb, b->source);
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const char *v = bundle_manifest_get(b, keys[i]);
+
+		json_builder_set_member_name(jb, keys[i]);
+		if (v && *v)
+			json_builder_add_string_value(jb, v);
+		else
+			json_builder_add_null_value(jb);
+	}
+	json_builder_set_member_name(jb, "complete");
+	json_builder_add_boolean_value(jb, b->complete);
+	json_builder_set_member_name(jb, "interval_s");
+	json_builder_add_int_value(jb, b->interval);
+	json_builder_set_member_name(jb, "samples");
+	json_builder_add_int_value(jb, b->samples->len);
+	json_builder_set_member_name(jb, "connections");
+	json_builder_add_int_value(jb, tl->flows->len);
+	json_builder_set_member_name(jb, "conntrack_max");
+	json_builder_add_int_value(jb, max_ct);
+	json_builder_set_member_name(jb, "offloaded_max");
+	json_builder_add_int_value(jb, max_off);
+	json_builder_set_member_name(jb, "ppe_bound_max");
+	json_builder_add_int_value(jb, max_bound);
+	json_builder_set_member_name(jb, "ppe_orphan_bound_max");
+	json_builder_add_int_value(jb, max_orphan);
+	json_builder_set_member_name(jb, "cpu_max_pct");
+	json_builder_add_double_value(jb, max_cpu);
+	json_builder_set_member_name(jb, "warnings");
+	json_builder_add_int_value(jb, trace_diags_count(&b->diags, TRACE_WARNING) +
+					   trace_diags_count(&tl->diags, TRACE_WARNING));
+	json_builder_end_object(jb);
+	root = json_builder_get_root(jb);
+	json_generator_set_root(gen, root);
+	out = json_generator_to_data(gen, NULL);
+	json_node_unref(root);
+	g_object_unref(gen);
+	g_object_unref(jb);
+	return out;
+}
+
+static int trace_import(const struct trace_cli *o)
+{
+	GError *err = NULL;
+	struct bundle *b;
+	struct bundle_timeline *tl = NULL;
+	struct results *r = NULL;
+	char *summary = NULL, *abs = NULL;
+	int rc = TRACE_EXIT_BAD;
+	double last;
+
+	b = bundle_open(o->path, &err);
+	if (!b)
+		goto out;
+	tl = bundle_decode(b, &o->dec, &err);
+	if (!tl)
+		goto out;
+	trace_cli_print_diags(&b->diags, o->quiet);
+	trace_cli_print_diags(&tl->diags, o->quiet);
+	r = results_open(o->db, &err);
+	if (!r)
+		goto out;
+	last = b->samples->len ?
+		       g_array_index(b->samples, struct bundle_sample, b->samples->len - 1).t : 0;
+	/* the run names its bundle by absolute path: the database outlives the cwd */
+	abs = g_canonicalize_filename(o->path, NULL);
+	if (!results_begin_run(r, abs, b->manifest_text, 0, t_ns(last), "bundle", &err))
+		goto out;
+	import_samples(r, tl);
+	import_flow_events(r, tl);
+	import_traces(r, b);
+	summary = summary_json(b, tl);
+	if (!results_finish_run(r, summary, &err))
+		goto out;
+	if (!o->quiet)
+		printf("%s: imported as run %" G_GINT64_FORMAT " of %s (%u samples, %u "
+		       "connections, %u files)\n", o->path, results_run_id(r), o->db,
+		       b->samples->len, tl->flows->len, b->paths->len);
+	rc = 0;
+out:
+	if (err) {
+		fprintf(stderr, "flowsim trace import: %s\n", err->message);
+		g_error_free(err);
+	}
+	results_close(r);   /* rolls back a run that did not finish */
+	g_free(summary);
+	g_free(abs);
+	bundle_timeline_free(tl);
+	bundle_free(b);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ options ---- */
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_cli o;
+	gboolean json = FALSE, entries = FALSE, strict = FALSE, quiet = FALSE, help = FALSE;
+	gint sample = 0, table_size = 0;
+	gchar *db = NULL, *soc = NULL;
+	GOptionEntry opts[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, NULL, NULL },
+		{ "entries", 0, 0, G_OPTION_ARG_NONE, &entries, NULL, NULL },
+		{ "sample", 0, 0, G_OPTION_ARG_INT, &sample, NULL, NULL },
+		{ "db", 0, 0, G_OPTION_ARG_FILENAME, &db, NULL, NULL },
+		{ "soc", 0, 0, G_OPTION_ARG_STRING, &soc, NULL, NULL },
+		{ "table-size", 0, 0, G_OPTION_ARG_INT, &table_size, NULL, NULL },
+		{ "strict", 0, 0, G_OPTION_ARG_NONE, &strict, NULL, NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
+		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *ctx;
+	GError *err = NULL;
+	int rc = TRACE_EXIT_USAGE;
+
+	memset(&o, 0, sizeof(o));
+	if (argc < 2) {
+		usage(stderr);
+		return TRACE_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	o.cmd = argv[1];
+	if (strcmp(o.cmd, "show") && strcmp(o.cmd, "import")) {
+		fprintf(stderr, "flowsim trace: unknown subcommand '%s' (show, import)\n\n", o.cmd);
+		usage(stderr);
+		return TRACE_EXIT_USAGE;
+	}
+	ctx = g_option_context_new(NULL);
+	g_option_context_set_help_enabled(ctx, FALSE);
+	g_option_context_add_main_entries(ctx, opts, NULL);
+	argc--;
+	argv++;
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "flowsim trace %s: %s (see --help)\n", o.cmd, err->message);
+		g_error_free(err);
+		goto out;
+	}
+	if (help) {
+		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "flowsim trace %s: expected one %s, got %d arguments\n", o.cmd,
+			strcmp(o.cmd, "show") ? "BUNDLE" : "BUNDLE or FILE", argc - 1);
+		goto out;
+	}
+	o.path = argv[1];
+	if (sample < 0 || table_size < 0 || (table_size && (table_size < 1024 ||
+	    table_size > 65536 || (table_size & (table_size - 1))))) {
+		fprintf(stderr, "flowsim trace %s: %s\n", o.cmd, sample < 0 ?
+			"--sample: expected a sample number >= 1" :
+			"--table-size: expected a power of two from 1024 to 65536");
+		goto out;
+	}
+	if (soc && !bundle_soc_lookup(soc)) {
+		fprintf(stderr, "flowsim trace %s: --soc '%s': not a SoC flowsim models (see "
+			"flowsim ppe hash --help)\n", o.cmd, soc);
+		goto out;
+	}
+	o.json = json;
+	o.entries = entries;
+	o.sample = (u32)sample;
+	o.quiet = quiet;
+	o.db = db;
+	o.dec.strict = strict;
+	o.dec.soc = soc;
+	o.dec.table_size = (u32)table_size;
+	if (!strcmp(o.cmd, "import")) {
+		if (!db) {
+			fprintf(stderr, "flowsim trace import: --db FILE is required\n");
+			goto out;
+		}
+		if (json || entries || sample) {
+			fprintf(stderr, "flowsim trace import: --json, --entries and --sample "
+				"are options of show\n");
+			goto out;
+		}
+		rc = trace_import(&o);
+	} else {
+		if (db) {
+			fprintf(stderr, "flowsim trace show: --db is an option of import\n");
+			goto out;
+		}
+		if (sample && !entries) {
+			fprintf(stderr, "flowsim trace show: --sample N selects the sample of "
+				"--entries\n");
+			goto out;
+		}
+		rc = trace_cli_show(&o);
+	}
+out:
+	g_option_context_free(ctx);
+	g_free(db);
+	g_free(soc);
+	return rc;
+}
