@@ -354,20 +354,23 @@ static void router_begin(struct router *r, u64 now, struct router_result *res)
 		router_rebuild_hooks(r);
 }
 
-bool router_hw_receive(struct router *r, struct fs_packet *pkt, u64 now,
+/* The two halves without router_begin(), so router_receive() runs it once. */
+static bool hw_receive(struct router *r, struct fs_packet *pkt, u64 now,
 		       struct router_result *res)
 {
-	const struct fs_netdev *dev = fs_netdev_get(&r->nc, pkt->iif);
+	const struct fs_netdev *dev;
 	u32 len = pkt->len, segs = fs_packet_segments(pkt);
 
-	router_begin(r, now, res);
-	if (!dev || !dev->up || !r->hw || !r->hw->rx || !r->hw->rx(r->hw_priv, pkt, now, res))
+	if (!r->hw || !r->hw->rx)
+		return false;
+	dev = fs_netdev_get(&r->nc, pkt->iif);
+	if (!dev || !dev->up || !r->hw->rx(r->hw_priv, pkt, now, res))
 		return false;
 	router_account(r, res, len, segs);
 	return true;
 }
 
-void router_cpu_receive(struct router *r, struct fs_packet *pkt, u64 now,
+static void cpu_receive(struct router *r, struct fs_packet *pkt, u64 now,
 			struct router_result *res)
 {
 	struct router_pkt rp;
@@ -377,7 +380,6 @@ void router_cpu_receive(struct router *r, struct fs_packet *pkt, u64 now,
 	bool stolen;
 	u32 len = pkt->len, segs = fs_packet_segments(pkt);
 
-	router_begin(r, now, res);
 	fs_memset(&rp, 0, sizeof(rp));
 	rp.r = r;
 	rp.pkt = pkt;
@@ -413,11 +415,26 @@ out:
 	router_account(r, res, len, segs);
 }
 
+bool router_hw_receive(struct router *r, struct fs_packet *pkt, u64 now,
+		       struct router_result *res)
+{
+	router_begin(r, now, res);
+	return hw_receive(r, pkt, now, res);
+}
+
+void router_cpu_receive(struct router *r, struct fs_packet *pkt, u64 now,
+			struct router_result *res)
+{
+	router_begin(r, now, res);
+	cpu_receive(r, pkt, now, res);
+}
+
 void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 		    struct router_result *res)
 {
-	if (!router_hw_receive(r, pkt, now, res))
-		router_cpu_receive(r, pkt, now, res);
+	router_begin(r, now, res);
+	if (!hw_receive(r, pkt, now, res))
+		cpu_receive(r, pkt, now, res);
 }
 
 /*
