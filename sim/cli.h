@@ -16,5 +16,6 @@ int cmd_timeline(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

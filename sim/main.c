@@ -13,6 +13,7 @@ static const struct flowsim_command commands[] = {
 	{ "validate", "check scenario files and SoC profiles (FILE:LINE:COL errors)", cmd_validate },
 	{ "trace", "show or import a router's trace bundle (traces/collect.sh)", cmd_trace },
 	{ "run", "simulate a scenario: throughput, CPU, latency, offload paths", cmd_run },
+	{ "compare", "compare two runs or trace bundles with tolerances (CI gate)", cmd_compare },
 };
 
 static void usage(FILE *f)
