@@ -24,7 +24,14 @@ struct sim_pkt {
 	u8 side;                  /* 0: sent by the flow's client, 1: by its server */
 	u8 flags;                 /* SIM_PKT_* */
 	u8 pad[2];
+	/* TCP options struct fs_packet has no field for (written and read only by sim/tcp*.c;
+	 * zero in every other packet) */
+	u8 tcp_sack_perm;         /* SYN / SYN-ACK: the SACK-permitted option (RFC 2018) */
+	u8 tcp_nsack;             /* SACK blocks carried, 0..SIM_PKT_MAX_SACK */
+	u32 tcp_sack[4][2];       /* [start, end) wire sequence numbers, most recent first */
 };
+
+#define SIM_PKT_MAX_SACK 4        /* TCP_NUM_SACKS: 4 blocks fit without timestamps */
 
 /* sim_pkt.flags */
 #define SIM_PKT_MISDELIVERED 0x01 /* hardware sent it to a port the destination left */

@@ -82,7 +82,25 @@ struct sim_pkt *tcp_new_pkt(struct tcp_ep *ep, u8 flags, u32 seq, u32 payload)
 	struct fs_packet *h = &p->hdr;
 	bool syn = flags & FS_TCP_SYN;
 	u32 ip = ep->out.family == FS_AF_INET6 ? 40 : 20;
+	u32 opt = syn ? TCP_SYN_OPT_LEN : 0;
 
+	if (syn && !c->cfg.no_sack && (!ep->side || ep->sack_ok)) {
+		/* the client offers SACK, the server answers an offer (tcp_syn_options) */
+		p->tcp_sack_perm = 1;
+		opt += TCP_SACK_PERM_LEN;
+	} else if ((flags & FS_TCP_ACK) && ep->sack_ok && ep->sack_n) {
+		/* tcp_established_options(): as many blocks as fit beside the payload */
+		u32 n = ep->sack_n, i;
+
+		while (n && payload + TCP_SACK_OPT_LEN(n) > ep->mss)
+			n--;
+		for (i = 0; i < n; i++) {
+			p->tcp_sack[i][0] = rcv_wire(ep, ep->sack_blk[i].start);
+			p->tcp_sack[i][1] = rcv_wire(ep, ep->sack_blk[i].end);
+		}
+		p->tcp_nsack = (u8)n;
+		opt += n ? TCP_SACK_OPT_LEN(n) : 0;
+	}
 	h->t = ep->out;
 	h->seq = seq;
 	h->tcp_flags = flags;
@@ -91,7 +109,7 @@ struct sim_pkt *tcp_new_pkt(struct tcp_ep *ep, u8 flags, u32 seq, u32 payload)
 	h->win = tcp_adv_window(ep, syn);
 	h->wscale = syn ? ep->rcv_wscale : 0xff;
 	h->payload = (u16)payload;
-	h->len = (u16)(ip + TCP_HDR_LEN + (syn ? TCP_SYN_OPT_LEN : 0) + payload);
+	h->len = (u16)(ip + TCP_HDR_LEN + opt + payload);
 	h->gso_segs = 1;
 	h->ttl = c->cfg.ttl;
 	h->dscp = c->cfg.dscp;
@@ -221,8 +239,9 @@ static void tcp_learn_peer(struct tcp_ep *ep, const struct fs_packet *h)
 }
 
 /* Segment processing at the receiving endpoint (tcp_rcv_state_process). */
-static void tcp_rcv(struct tcp_ep *ep, const struct fs_packet *h)
+static void tcp_rcv(struct tcp_ep *ep, const struct sim_pkt *p)
 {
+	const struct fs_packet *h = &p->hdr;
 	u8 fl = h->tcp_flags;
 	bool pure;
 
@@ -236,6 +255,7 @@ static void tcp_rcv(struct tcp_ep *ep, const struct fs_packet *h)
 		fs_tuple_invert(&ep->out, &h->t);
 		ep->tuple_known = true;
 		tcp_learn_peer(ep, h);
+		ep->sack_ok = p->tcp_sack_perm && !ep->conn->cfg.no_sack;
 		ep->state = TCP_SYN_RCVD;
 		ep->rto_us = TCP_TIMEOUT_INIT_US;
 		tcp_send_syn(ep);
@@ -246,6 +266,7 @@ static void tcp_rcv(struct tcp_ep *ep, const struct fs_packet *h)
 		    h->ack != ep->iss + 1)
 			return;
 		tcp_learn_peer(ep, h);
+		ep->sack_ok = p->tcp_sack_perm && !ep->conn->cfg.no_sack;
 		tcp_handshake_rtt(ep);
 		tcp_established(ep);
 		tcp_send_ack(ep);       /* the third packet of the handshake */
@@ -271,7 +292,7 @@ static void tcp_rcv(struct tcp_ep *ep, const struct fs_packet *h)
 	}
 	pure = h->payload == 0 && !(fl & (FS_TCP_SYN | FS_TCP_FIN));
 	if (fl & FS_TCP_ACK)
-		tcp_ack(ep, h, pure);
+		tcp_ack(ep, p, pure);
 	tcp_data(ep, h);
 out:
 	tcp_ep_advance(ep);
@@ -424,7 +445,7 @@ void tcp_conn_input(struct tcp_conn *c, const struct sim_pkt *p)
 	if (c->done || p->hdr.t.proto != FS_IPPROTO_TCP)
 		return;
 	ep->st.segs_in++;
-	tcp_rcv(ep, &p->hdr);
+	tcp_rcv(ep, p);
 	tcp_maybe_done(c);
 }
 

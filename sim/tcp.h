@@ -18,18 +18,41 @@
  *    Reno or CUBIC (tcp_cc.c, cwnd counted in segments as Linux does), cwnd validation
  *    (tcp_cwnd_validate: cwnd only grows while the sender is cwnd-limited), restart after
  *    idle (tcp_cwnd_restart, net.ipv4.tcp_slow_start_after_idle=1).
+ *  - SACK (RFC 2018, on by default as net.ipv4.tcp_sack=1; tcp_config.no_sack turns it
+ *    off for both sides): SYN and SYN-ACK carry SACK-permitted (NOP NOP SACK_PERM, 4 option
+ *    bytes, as Linux writes it without timestamps); the receiver reports up to 4 blocks of
+ *    out-of-order data, the block holding the most recent segment first, the others in
+ *    recency order (tcp_sack_new_ofo_skb); blocks the cumulative ACK reached are dropped
+ *    (tcp_sack_remove).  The blocks and their option bytes (NOP NOP + 2 + 8 per block) are
+ *    counted in the packet length; a data segment carries them only if they fit beside its
+ *    payload in the MSS (Linux shrinks the segment instead; only bidirectional bulk
+ *    transfers with loss differ).  D-SACK is not modelled.
+ *  - Loss recovery with SACK (RFC 6675, as Linux's tcp_sacktag_write_queue and the SACK
+ *    path of tcp_fastretrans_alert): a scoreboard marks SACKed segments; in CA_Open the
+ *    data in flight is packets_out - sacked_out (so 1-2 SACKed segments let new data out,
+ *    Linux's limited transmit); recovery starts when 3 segments are SACKed (dupthresh,
+ *    tcp_dupack_heuristics) or on the 3rd duplicate ACK; ssthresh from the CC, cwnd =
+ *    ssthresh, the first hole is retransmitted at once; then every un-SACKed segment below
+ *    the highest SACKed one is lost (RACK with reo_wnd 0, which Linux uses in recovery
+ *    when no reordering was seen) and holes are retransmitted, then new data sent, while
+ *    pipe = packets_out - sacked_out - lost_out + retrans_out < cwnd, cwnd being set on
+ *    every ACK by proportional rate reduction (RFC 6937 with SSRB, tcp_cwnd_reduction).
+ *    Recovery ends when the recovery point is acknowledged (cwnd = ssthresh).  A lost
+ *    retransmission is repaired by the RTO (RACK's detection of lost retransmissions, TLP
+ *    and undo are not modelled).
  *  - Loss recovery without SACK: fast retransmit on the 3rd duplicate ACK and NewReno fast
  *    recovery (RFC 6582: window inflation per duplicate ACK, retransmission of the next hole
- *    on each partial ACK, cwnd = ssthresh when the recovery point is acknowledged).  SACK,
- *    timestamps, RACK/TLP, F-RTO and undo are not modelled (Linux would use them; without
- *    SACK a multi-loss window recovers one hole per RTT, as a SACK-less Linux peer does).
+ *    on each partial ACK, cwnd = ssthresh when the recovery point is acknowledged); a
+ *    multi-loss window recovers one hole per RTT, as a SACK-less Linux peer does.
+ *    Timestamps, F-RTO and undo are not modelled.
  *  - RTO: Linux's RFC 6298 estimator (tcp_rtt_estimator: srtt, mdev, per-window mdev_max,
  *    RTO = srtt + max(4*mdev, rto_min) with rto_min 200 ms), RTT samples per ACK from the
  *    send time of the newest newly acknowledged segment, Karn's rule (no samples from
  *    retransmitted segments), exponential backoff to 120 s (TCP_RTO_MAX), 15 retries
  *    (tcp_retries2) before the connection is aborted; after an RTO the sender goes back to
  *    snd_una (all outstanding segments are considered lost, as tcp_enter_loss marks them)
- *    with cwnd 1.
+ *    with cwnd 1, with or without SACK (the scoreboard is cleared; SACKed segments are sent
+ *    again, as Linux does only after SACK reneging).
  *  - Receiver: delayed ACKs (an ACK once more than one full segment is unacknowledged,
  *    i.e. every 2nd full segment, else after 40 ms - TCP_DELACK_MIN), an immediate ACK for
  *    out-of-order, duplicate or hole-filling segments and for a FIN; out-of-order data is
@@ -63,7 +86,10 @@
  * ISN + 1 + offset modulo 2^32, so wrap-around is handled once at the edge.
  *
  * Cost.  O(1) work per ACK (segments acknowledged are popped from a ring; out-of-order
- * intervals are a short sorted array whose common operations touch its ends), no
+ * intervals are a short sorted array whose common operations touch its ends); with SACK,
+ * O(blocks * log(window)) per ACK plus O(1) per newly SACKed segment (the parts of blocks
+ * the previous ACK already reported are skipped, like Linux's recv_sack_cache), and the
+ * retransmission cursor only moves forward within a recovery; no
  * allocation per packet beyond env->pool; the segment ring and the interval array grow by
  * doubling when a window outgrows them.
  *
@@ -162,6 +188,7 @@ struct tcp_config {
 	u8 ttl;                 /* 0: 64 */
 	u8 dscp;
 	bool no_hystart;        /* CUBIC without HyStart (Linux default: HyStart on) */
+	bool no_sack;           /* neither side offers SACK (Linux default: tcp_sack=1) */
 	u32 rcvbuf;             /* receive buffer bytes per side; 0: TCP_DEFAULT_RCVBUF */
 	u32 init_cwnd;          /* 0: TCP_INIT_CWND */
 	u32 iss[2];             /* initial sequence numbers of client and server */
@@ -195,6 +222,8 @@ struct tcp_stats {
 	u64 retrans_segs;      /* data/FIN segments sent again */
 	u64 retrans_bytes;
 	u32 fast_retrans;      /* fast retransmits (recoveries entered) */
+	u64 sack_blocks_in;    /* SACK blocks received */
+	u64 sacked_segs;       /* segments marked SACKed on the scoreboard */
 	u32 rto_events;        /* retransmission timeouts (SYN timeouts included) */
 	u32 syn_retrans;
 	u32 cwnd_max;
@@ -219,6 +248,12 @@ struct tcp_stats {
 
 struct tcp_seg;
 struct tcp_ofo;
+
+/* A SACK block as stream offsets [start, end). */
+struct tcp_sack_block {
+	u64 start;
+	u64 end;
+};
 
 struct tcp_cubic {
 	u32 cnt;
@@ -257,6 +292,7 @@ struct tcp_ep {
 	bool syn_retransmitted;
 	bool ack_now;            /* an immediate ACK is owed */
 	bool passive_close;      /* the peer closed first (LAST_ACK rather than TIME_WAIT) */
+	bool sack_ok;            /* SACK negotiated (both SYNs carried SACK-permitted) */
 	u16 mss;
 	struct fs_tuple out;     /* tuple of packets this side sends */
 	u32 iss;                 /* our ISN */
@@ -287,6 +323,17 @@ struct tcp_ep {
 	u32 ring_cap;            /* power of two */
 	u32 ring_head;
 	u32 packets_out;         /* = ring entries */
+	/* SACK scoreboard (RFC 6675): flags in the ring entries, counters here */
+	u32 sacked_out;          /* ring entries SACKed */
+	u32 retrans_out;         /* ring entries retransmitted in this recovery, not yet
+				  * acknowledged or SACKed */
+	u64 highest_sack;        /* end of the highest SACKed segment (valid if sacked_out) */
+	u64 retx_hint;           /* recovery: holes below this offset were retransmitted */
+	u32 prr_delivered;       /* PRR (RFC 6937): segments delivered since recovery began */
+	u32 prr_out;             /* segments sent since recovery began */
+	struct tcp_sack_block sack_cache[SIM_PKT_MAX_SACK]; /* the last ACK's blocks, as
+							      * processed (offsets) */
+	u32 sack_cache_n;
 	/* RTT / RTO (Linux units: srtt_us << 3) */
 	u32 srtt_us;
 	u32 mdev_us;
@@ -306,6 +353,9 @@ struct tcp_ep {
 	struct tcp_ofo *ofo;     /* sorted disjoint intervals beyond rcv_nxt */
 	u32 ofo_len;
 	u32 ofo_cap;
+	struct tcp_sack_block sack_blk[SIM_PKT_MAX_SACK]; /* blocks to report, offsets,
+							    * most recent first */
+	u32 sack_n;
 	engine_timer_id delack_timer;
 	u64 delack_due;          /* ns when the pending delayed ACK is due */
 

@@ -6,7 +6,8 @@
  *   tcp.c           setup and teardown: configuration checks, the handshake, segment
  *                   dispatch (tcp_rcv), end-of-connection reporting, packet construction.
  *   tcp_sender.c    the sender: transmission (tcp_write_xmit), segment ring, RTT/RTO,
- *                   NewReno loss recovery and the retransmission timer.
+ *                   SACK scoreboard and recovery (RFC 6675), NewReno loss recovery
+ *                   without SACK, and the retransmission timer.
  *   tcp_receiver.c  the receiver: in-order and out-of-order data, ACK generation and the
  *                   delayed-ACK timer.
  *   tcp_app.c       the application model: when a side writes, how much, when it closes.
@@ -17,7 +18,9 @@
 
 #include "tcp.h"
 
-#define SEG_RETRANS 0x1
+#define SEG_RETRANS 0x1      /* sent more than once: no RTT sample (Karn) */
+#define SEG_SACKED 0x2       /* the peer SACKed it (TCPCB_SACKED_ACKED) */
+#define SEG_RETX_OUT 0x4     /* retransmitted in this recovery, counted in retrans_out */
 
 struct tcp_seg {
 	u64 end;        /* offset after the segment (a FIN counts one) */
@@ -33,6 +36,9 @@ struct tcp_ofo {
 
 #define TCP_HDR_LEN 20
 #define TCP_SYN_OPT_LEN 8          /* MSS (4) + NOP + window scale (3) */
+#define TCP_SACK_PERM_LEN 4        /* NOP NOP SACK_PERM (no timestamps to share with) */
+#define TCP_SACK_OPT_LEN(n) (4u + 8u * (n)) /* NOP NOP kind len + 8 bytes a block */
+#define TCP_DUPTHRESH 3            /* tcp_reordering default */
 #define TCP_INFINITE_SSTHRESH 0x7fffffffu
 #define TCP_MAX_WSCALE 14
 
@@ -76,7 +82,7 @@ void tcp_set_rto(struct tcp_ep *ep);
 void tcp_rtt_sample(struct tcp_ep *ep, u64 rtt_ns);
 void tcp_arm_rto(struct tcp_ep *ep);
 void tcp_output(struct tcp_ep *ep);
-void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure);
+void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure);
 
 /* ---- tcp_receiver.c ---- */
 void tcp_send_ack(struct tcp_ep *ep);

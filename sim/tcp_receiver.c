@@ -6,9 +6,13 @@
  *               between an immediate and a delayed ACK (__tcp_ack_snd_check);
  *               tcp_ack_flush() sends an owed immediate ACK; the delayed-ACK timer
  *               (TCP_DELACK_MIN) sends the other kind.
+ *   SACK        the blocks to report (tcp_sack_new_ofo_skb / tcp_sack_remove): the
+ *               out-of-order interval a segment landed in moves to the front, blocks it
+ *               absorbed go, at most SIM_PKT_MAX_SACK are kept; tcp_new_pkt() copies them.
  *
  * Invariants: rcv_nxt only grows; out-of-order intervals are sorted, disjoint,
- * non-adjacent and lie beyond rcv_nxt.  The timer callback ends with tcp_maybe_done().
+ * non-adjacent and lie beyond rcv_nxt; every SACK block equals one out-of-order interval
+ * and the blocks are disjoint.  The timer callback ends with tcp_maybe_done().
  */
 #include <glib.h>
 #include <string.h>
@@ -51,8 +55,9 @@ static bool ofo_reserve(struct tcp_ep *ep)
 	return true;
 }
 
-/* Add [s, e) to the sorted interval set; false if it had to be dropped. */
-static bool ofo_insert(struct tcp_ep *ep, u64 s, u64 e)
+/* Add [s, e) to the sorted interval set; the index of the interval now holding it, or -1
+ * if it had to be dropped. */
+static int ofo_insert(struct tcp_ep *ep, u64 s, u64 e)
 {
 	struct tcp_ofo *o = ep->ofo;
 	u32 n = ep->ofo_len, i, j;
@@ -61,7 +66,7 @@ static bool ofo_insert(struct tcp_ep *ep, u64 s, u64 e)
 	if (n && s >= o[n - 1].start) {
 		if (s <= o[n - 1].end) {
 			o[n - 1].end = FS_MAX(o[n - 1].end, e);
-			return true;
+			return (int)n - 1;
 		}
 		i = n;
 	} else {
@@ -70,13 +75,13 @@ static bool ofo_insert(struct tcp_ep *ep, u64 s, u64 e)
 	}
 	if (i == n || e < o[i].start) {
 		if (!ofo_reserve(ep))
-			return false;
+			return -1;
 		o = ep->ofo;
 		memmove(&o[i + 1], &o[i], (n - i) * sizeof(*o));
 		o[i].start = s;
 		o[i].end = e;
 		ep->ofo_len++;
-		return true;
+		return (int)i;
 	}
 	/* overlaps or touches o[i]: merge, then absorb the intervals it now reaches */
 	o[i].start = FS_MIN(o[i].start, s);
@@ -87,7 +92,41 @@ static bool ofo_insert(struct tcp_ep *ep, u64 s, u64 e)
 		memmove(&o[i + 1], &o[j], (n - j) * sizeof(*o));
 		ep->ofo_len -= j - i - 1;
 	}
-	return true;
+	return (int)i;
+}
+
+/*
+ * tcp_sack_new_ofo_skb(): the interval [s, e) a segment just joined becomes the first
+ * block; older blocks it overlaps were merged into it and go; the rest keep their order.
+ */
+static void sack_note(struct tcp_ep *ep, u64 s, u64 e)
+{
+	struct tcp_sack_block *b = ep->sack_blk;
+	u32 i, n = 0;
+
+	for (i = 0; i < ep->sack_n; i++) {
+		if (b[i].end < s || b[i].start > e)
+			b[n++] = b[i];
+	}
+	if (n == SIM_PKT_MAX_SACK)
+		n--;        /* the oldest block falls off */
+	memmove(&b[1], &b[0], n * sizeof(*b));
+	b[0].start = s;
+	b[0].end = e;
+	ep->sack_n = n + 1;
+}
+
+/* tcp_sack_remove(): blocks the cumulative ACK has reached are no news any more. */
+static void sack_trim(struct tcp_ep *ep)
+{
+	struct tcp_sack_block *b = ep->sack_blk;
+	u32 i, n = 0;
+
+	for (i = 0; i < ep->sack_n; i++) {
+		if (b[i].start > ep->rcv_nxt)
+			b[n++] = b[i];
+	}
+	ep->sack_n = n;
 }
 
 static void tcp_ofo_drain(struct tcp_ep *ep)
@@ -150,8 +189,14 @@ void tcp_data(struct tcp_ep *ep, const struct fs_packet *h)
 	}
 	if ((u64)s > ep->rcv_nxt) {
 		ep->st.ofo_segs_in++;
-		if (len && !ofo_insert(ep, (u64)s, (u64)e))
-			ep->st.ofo_dropped++;
+		if (len) {
+			int i = ofo_insert(ep, (u64)s, (u64)e);
+
+			if (i < 0)
+				ep->st.ofo_dropped++;
+			else if (ep->sack_ok)
+				sack_note(ep, ep->ofo[i].start, ep->ofo[i].end);
+		}
 		ep->ack_now = true;     /* a duplicate ACK tells the sender about the hole */
 		return;
 	}
@@ -161,6 +206,8 @@ void tcp_data(struct tcp_ep *ep, const struct fs_packet *h)
 	}
 	if (ep->ofo_len)
 		tcp_ofo_drain(ep);
+	if (ep->sack_n)
+		sack_trim(ep);
 	if (ep->rcv_fin_seen && !ep->eof && ep->rcv_nxt == ep->rcv_fin_off) {
 		ep->rcv_nxt++;
 		ep->eof = true;

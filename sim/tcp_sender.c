@@ -5,15 +5,22 @@
  *   sender      tcp_output() sends new data while cwnd, the peer's window and Nagle allow
  *               (tcp_write_xmit); segments in flight are a ring of (end, send time, flags);
  *               tcp_ack() pops acknowledged segments, takes an RTT sample (Karn), runs the
- *               recovery state machine (NewReno) and congestion avoidance (tcp_cc.c).
+ *               recovery state machine (SACK or NewReno) and congestion avoidance (tcp_cc.c).
+ *   SACK        tcp_sacktag() marks SACKed ring entries (tcp_sacktag_write_queue), skipping
+ *               what the previous ACK's blocks covered; tcp_in_flight() is RFC 6675's pipe
+ *               (tcp_packets_in_flight); in recovery tcp_sack_retransmit() resends the holes
+ *               below the highest SACKed segment while pipe < cwnd (tcp_xmit_retransmit_queue).
  *   RTO         Linux's estimator (tcp_rtt_estimator), the retransmission timer (also for
  *               SYN/SYN-ACK) with exponential backoff, go-back-N after a timeout.
  *
  * Invariants: snd_una <= snd_nxt <= snd_max; the ring holds exactly the segments in
- * [snd_una, snd_nxt) in order (packets_out entries).  The timer callback ends with
+ * [snd_una, snd_nxt) in order (packets_out entries); sacked_out / retrans_out count the
+ * ring entries with SEG_SACKED / SEG_RETX_OUT; highest_sack is the end of the highest
+ * SACKed entry whenever sacked_out > 0.  The timer callback ends with
  * tcp_maybe_done().
  */
 #include <glib.h>
+#include <string.h>
 
 #include "tcp_internal.h"
 
@@ -32,6 +39,8 @@ static void tcp_send_data(struct tcp_ep *ep, u64 start, u64 end, bool fin, bool 
 		ep->st.retrans_segs++;
 		ep->st.retrans_bytes += len;
 	}
+	if (ep->ca_state == TCP_CA_RECOVERY)
+		ep->prr_out++;
 	tcp_xmit(ep, tcp_new_pkt(ep, flags, snd_wire(ep, start), len));
 }
 
@@ -69,8 +78,35 @@ static void ring_push(struct tcp_ep *ep, u64 end, u64 t, u32 flags)
 	ep->packets_out++;
 }
 
+/* The index of the first ring entry ending after `off` (packets_out if none). */
+static u32 ring_find(struct tcp_ep *ep, u64 off)
+{
+	u32 lo = 0, hi = ep->packets_out;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (ring_at(ep, mid)->end > off)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static inline u64 ring_seg_start(struct tcp_ep *ep, u32 i)
+{
+	return i ? ring_at(ep, i - 1)->end : ep->snd_una;
+}
+
 static void ring_pop(struct tcp_ep *ep)
 {
+	struct tcp_seg *s = ring_at(ep, 0);
+
+	if (s->flags & SEG_SACKED)
+		ep->sacked_out--;
+	if (s->flags & SEG_RETX_OUT)
+		ep->retrans_out--;
 	ep->ring_head = (ep->ring_head + 1) & (ep->ring_cap - 1);
 	ep->packets_out--;
 }
@@ -154,6 +190,97 @@ void tcp_arm_rto(struct tcp_ep *ep)
 			 tcp_rto_fire, ENGINE_PTR(c), ENGINE_U64(ep->side));
 }
 
+/* ------------------------------------------------------------ SACK scoreboard */
+
+/*
+ * tcp_packets_in_flight(): RFC 6675's pipe.  Without SACK every segment out is in flight.
+ * With SACK, SACKed segments have left the network; in recovery every un-SACKed segment
+ * below the highest SACKed one (and the head, retransmitted on entry) is lost, unless its
+ * retransmission is out (retrans_out adds those back).
+ */
+static u32 tcp_in_flight(struct tcp_ep *ep)
+{
+	u64 lost_end;
+	u32 below;
+
+	if (!ep->sack_ok)
+		return ep->packets_out;
+	if (ep->ca_state != TCP_CA_RECOVERY || !ep->packets_out)
+		return ep->packets_out - ep->sacked_out;
+	lost_end = ring_at(ep, 0)->end;
+	if (ep->sacked_out && ep->highest_sack > lost_end)
+		lost_end = ep->highest_sack;
+	below = ring_find(ep, lost_end - 1) + 1;   /* entries ending at or before lost_end */
+	return ep->packets_out - below + ep->retrans_out;
+}
+
+/* Mark the whole segments inside [s, e) SACKed. */
+static void tcp_sack_mark(struct tcp_ep *ep, u64 s, u64 e)
+{
+	u32 i = ring_find(ep, s);
+
+	if (i < ep->packets_out && ring_seg_start(ep, i) < s)
+		i++;        /* a block starting mid-segment does not cover it */
+	for (; i < ep->packets_out; i++) {
+		struct tcp_seg *seg = ring_at(ep, i);
+
+		if (seg->end > e)
+			break;
+		if (seg->flags & SEG_SACKED)
+			continue;
+		seg->flags |= SEG_SACKED;
+		if (seg->flags & SEG_RETX_OUT) {
+			seg->flags &= ~SEG_RETX_OUT;
+			ep->retrans_out--;
+		}
+		if (!ep->sacked_out || seg->end > ep->highest_sack)
+			ep->highest_sack = seg->end;
+		ep->sacked_out++;
+		ep->st.sacked_segs++;
+	}
+}
+
+/*
+ * tcp_sacktag_write_queue(): apply the ACK's SACK blocks to the ring.  Blocks are clipped
+ * to what is in the ring; the parts the previous ACK's blocks already covered were marked
+ * then and are skipped (Linux's recv_sack_cache), so an ACK costs O(blocks) searches plus
+ * the segments newly SACKed.
+ */
+static void tcp_sacktag(struct tcp_ep *ep, const struct sim_pkt *p)
+{
+	struct tcp_sack_block cur[SIM_PKT_MAX_SACK];
+	u32 i, k, n = 0, nb = FS_MIN((u32)p->tcp_nsack, (u32)SIM_PKT_MAX_SACK);
+
+	for (i = 0; i < nb; i++) {
+		s64 bs = wire_to_off(p->tcp_sack[i][0], ep->iss, ep->snd_una);
+		s64 be = wire_to_off(p->tcp_sack[i][1], ep->iss, ep->snd_una);
+		u64 s, e;
+
+		ep->st.sack_blocks_in++;
+		if (be <= bs || be <= (s64)ep->snd_una || bs >= (s64)ep->snd_nxt)
+			continue;   /* invalid, old (D-SACK-like) or beyond what is out */
+		s = FS_MAX((u64)bs, ep->snd_una);
+		e = FS_MIN((u64)be, ep->snd_nxt);
+		cur[n].start = s;
+		cur[n].end = e;
+		n++;
+		for (k = 0; k < ep->sack_cache_n && s < e; k++) {
+			const struct tcp_sack_block *c = &ep->sack_cache[k];
+
+			if (c->start <= s && c->end >= e)
+				s = e;
+			else if (c->start <= s && c->end > s)
+				s = c->end;
+			else if (c->start < e && c->end >= e)
+				e = c->start;
+		}
+		if (s < e)
+			tcp_sack_mark(ep, s, e);
+	}
+	memcpy(ep->sack_cache, cur, n * sizeof(cur[0]));
+	ep->sack_cache_n = n;
+}
+
 /* ------------------------------------------------------------ sender */
 
 /* tcp_cwnd_validate(): remember whether this window used all of cwnd. */
@@ -212,6 +339,8 @@ static void tcp_send_new(struct tcp_ep *ep, u64 len, bool fin, bool push)
 		tcp_arm_rto(ep);
 }
 
+static void tcp_sack_retransmit(struct tcp_ep *ep);
+
 /* tcp_write_xmit(): send what cwnd, the peer's window and Nagle allow. */
 void tcp_output(struct tcp_ep *ep)
 {
@@ -220,17 +349,21 @@ void tcp_output(struct tcp_ep *ep)
 
 	if (ep->state != TCP_ESTABLISHED || ep->conn->done)
 		return;
+	if (ep->sack_ok && ep->ca_state == TCP_CA_RECOVERY)
+		tcp_sack_retransmit(ep);
 	for (;;) {
 		u64 data_end = ep->app_closed ? ep->stream_end : ep->app_end;
 		/* limited transmit (RFC 3042): the first two duplicate ACKs each let one new
-		 * segment out, as Linux's Reno emulation counts them as left the network */
-		u32 cwnd = ep->cwnd + (ep->ca_state == TCP_CA_OPEN ? FS_MIN(ep->dupacks, 2u) : 0);
+		 * segment out, as Linux's Reno emulation counts them as left the network (with
+		 * SACK, the SACKed segments leave the pipe instead) */
+		u32 cwnd = ep->cwnd + (ep->ca_state == TCP_CA_OPEN && !ep->sack_ok ?
+				       FS_MIN(ep->dupacks, 2u) : 0);
 
 		if (ep->snd_nxt < data_end) {
 			u64 len = FS_MIN((u64)ep->mss, data_end - ep->snd_nxt);
 			bool fin = ep->app_closed && ep->snd_nxt + len == ep->stream_end;
 
-			if (ep->packets_out >= cwnd) {
+			if (tcp_in_flight(ep) >= cwnd) {
 				cwnd_limited = true;
 				break;
 			}
@@ -252,22 +385,59 @@ void tcp_output(struct tcp_ep *ep)
 		}
 		break;
 	}
-	if (ep->packets_out >= ep->cwnd)
+	if (tcp_in_flight(ep) >= ep->cwnd)
 		cwnd_limited = true;
 	if (sent || cwnd_limited)
 		tcp_cwnd_validate(ep, cwnd_limited);
 }
 
-static void tcp_retransmit_head(struct tcp_ep *ep)
+/* Send ring entry i again (tcp_retransmit_skb). */
+static void tcp_retransmit_seg(struct tcp_ep *ep, u32 i)
 {
-	struct tcp_seg *s = ring_at(ep, 0);
+	struct tcp_seg *s = ring_at(ep, i);
 	bool fin = ep->app_closed && s->end == ep->stream_end + 1;
 	u64 end = fin ? s->end - 1 : s->end;
 
-	tcp_send_data(ep, ep->snd_una, end, fin, true, true);
+	tcp_send_data(ep, ring_seg_start(ep, i), end, fin, true, true);
 	s->flags |= SEG_RETRANS;
 	s->tx_time = tcp_now(ep->conn);
 	ep->lsndtime = s->tx_time;
+	if (ep->sack_ok && ep->ca_state == TCP_CA_RECOVERY && !(s->flags & SEG_RETX_OUT)) {
+		s->flags |= SEG_RETX_OUT;
+		ep->retrans_out++;
+	}
+}
+
+static void tcp_retransmit_head(struct tcp_ep *ep)
+{
+	tcp_retransmit_seg(ep, 0);
+}
+
+/*
+ * tcp_xmit_retransmit_queue(): in SACK recovery, resend the lost segments (un-SACKed,
+ * below the highest SACKed one) in order while the pipe is below cwnd.  retx_hint remembers
+ * how far this recovery got, so every segment is looked at once per recovery.
+ */
+static void tcp_sack_retransmit(struct tcp_ep *ep)
+{
+	u64 lost_end;
+	u32 i;
+
+	if (!ep->packets_out || !ep->sacked_out)
+		return;
+	lost_end = ep->highest_sack;
+	for (i = ring_find(ep, FS_MAX(ep->retx_hint, ep->snd_una)); i < ep->packets_out; i++) {
+		struct tcp_seg *s = ring_at(ep, i);
+
+		if (s->end >= lost_end)
+			break;      /* the highest SACKed segment and beyond are not lost */
+		if (!(s->flags & (SEG_SACKED | SEG_RETX_OUT))) {
+			if (tcp_in_flight(ep) >= ep->cwnd)
+				break;
+			tcp_retransmit_seg(ep, i);
+		}
+		ep->retx_hint = s->end;
+	}
 }
 
 static void tcp_update_cwnd_max(struct tcp_ep *ep)
@@ -285,14 +455,63 @@ static void tcp_enter_recovery(struct tcp_ep *ep)
 	ep->high_seq = ep->snd_max;
 	ep->ca_state = TCP_CA_RECOVERY;
 	ep->cwnd_cnt = 0;
+	ep->retrans_out = 0;
+	ep->prr_delivered = 0;
+	ep->prr_out = 0;
 	tcp_retransmit_head(ep);
+	if (ep->sack_ok) {
+		/* RFC 6675 5: cwnd = ssthresh, the pipe decides what goes out next */
+		ep->retx_hint = ring_at(ep, 0)->end;
+		ep->cwnd = ep->ssthresh;
+		return;
+	}
 	/* RFC 5681/6582: the three segments that left the network inflate the window */
 	ep->cwnd = ep->ssthresh + 3;
+}
+
+/*
+ * tcp_cwnd_reduction(): proportional rate reduction (RFC 6937) with slow-start reduction
+ * bound.  While more than ssthresh is in flight, send ssthresh/prior_cwnd segments per
+ * segment delivered; below it, grow back toward ssthresh by at most one more than was
+ * delivered.  cwnd is set so that the pipe test in tcp_output() lets sndcnt out.
+ */
+static void tcp_prr(struct tcp_ep *ep, u32 delivered)
+{
+	u32 pipe = tcp_in_flight(ep);
+	s64 sndcnt;
+
+	if (!delivered || !ep->prior_cwnd)
+		return;
+	ep->prr_delivered += delivered;
+	if (pipe > ep->ssthresh) {
+		u64 dividend = (u64)ep->ssthresh * ep->prr_delivered + ep->prior_cwnd - 1;
+
+		sndcnt = (s64)(dividend / ep->prior_cwnd) - ep->prr_out;
+	} else {
+		s64 room = (s64)ep->prr_delivered - ep->prr_out;
+
+		sndcnt = FS_MIN((s64)(ep->ssthresh - pipe), FS_MAX(room, (s64)delivered) + 1);
+	}
+	if (sndcnt < 0)
+		sndcnt = 0;
+	ep->cwnd = pipe + (u32)sndcnt;
+}
+
+/* tcp_time_to_recover() with SACK: dupthresh segments SACKed above a hole. */
+static void tcp_sack_check_recovery(struct tcp_ep *ep)
+{
+	if (ep->ca_state == TCP_CA_OPEN && ep->packets_out &&
+	    (ep->sacked_out >= TCP_DUPTHRESH || ep->dupacks >= TCP_DUPTHRESH))
+		tcp_enter_recovery(ep);
 }
 
 static void tcp_dupack(struct tcp_ep *ep)
 {
 	ep->dupacks++;
+	if (ep->sack_ok) {
+		tcp_sack_check_recovery(ep);  /* the pipe, not inflation, counts departures */
+		return;
+	}
 	switch (ep->ca_state) {
 	case TCP_CA_OPEN:
 		if (ep->dupacks == 3)
@@ -306,16 +525,18 @@ static void tcp_dupack(struct tcp_ep *ep)
 	}
 }
 
-/* The peer acknowledged up to `ack` (offset), advertising window `wnd`. */
-void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure)
+/* The peer acknowledged up to `ack` (offset), advertising window `wnd`, and SACKed the
+ * blocks p carries. */
+void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure)
 {
+	const struct fs_packet *h = &p->hdr;
 	struct tcp_conn *c = ep->conn;
 	u64 now = tcp_now(c);
 	s64 ack = wire_to_off(h->ack, ep->iss, ep->snd_una);
 	u64 wnd = (u64)h->win << ep->snd_wscale;
 	u64 first_ackt = 0, last_ackt = 0, data_old, data_new, lim, old_nxt = ep->snd_nxt;
 	bool have_ackt = false, retrans_acked = false;
-	u32 acked = 0;
+	u32 acked = 0, undelivered = ep->packets_out - ep->sacked_out;
 
 	if (ack < (s64)ep->snd_una || (u64)ack > ep->snd_max)
 		return;     /* old, or acknowledges what was never sent */
@@ -323,8 +544,14 @@ void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure)
 		bool dup = pure && ep->packets_out > 0 && wnd == ep->snd_wnd;
 
 		ep->snd_wnd = wnd;
+		if (ep->sack_ok)
+			tcp_sacktag(ep, p);
 		if (dup)
 			tcp_dupack(ep);
+		else if (ep->sack_ok)
+			tcp_sack_check_recovery(ep);
+		if (ep->sack_ok && ep->ca_state == TCP_CA_RECOVERY)
+			tcp_prr(ep, undelivered - (ep->packets_out - ep->sacked_out));
 		return;
 	}
 
@@ -337,7 +564,9 @@ void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure)
 		acked++;
 		if (s->flags & SEG_RETRANS) {
 			retrans_acked = true;
-		} else {
+		} else if (!(s->flags & SEG_SACKED)) {
+			/* a SACKed segment arrived earlier: its send time would inflate
+			 * the sample (tcp_clean_rtx_queue skips it too) */
 			last_ackt = s->tx_time;
 			if (!have_ackt)
 				first_ackt = s->tx_time;
@@ -358,6 +587,8 @@ void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure)
 	}
 	ep->snd_wnd = wnd;
 	ep->retries = 0;
+	if (ep->sack_ok)
+		tcp_sacktag(ep, p);
 
 	/* Karn: no sample when a retransmitted segment is among those acknowledged */
 	if (have_ackt && !retrans_acked) {
@@ -373,7 +604,7 @@ void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure)
 			ep->ca_state = TCP_CA_OPEN;
 			ep->dupacks = 0;
 			tcp_notify(ep, TCP_EV_RECOVERY_END, ep->cwnd);
-		} else {
+		} else if (!ep->sack_ok) {
 			/* partial ACK: the next hole is lost too (RFC 6582 3.2 step 3) */
 			tcp_retransmit_head(ep);
 			ep->cwnd = ep->cwnd > acked ? ep->cwnd - acked : 0;
@@ -390,6 +621,13 @@ void tcp_ack(struct tcp_ep *ep, const struct fs_packet *h, bool pure)
 		ep->dupacks = 0;
 		tcp_cc_cong_avoid(ep, acked, now);
 		break;
+	}
+	if (ep->sack_ok) {
+		u32 left = ep->packets_out - ep->sacked_out;
+
+		tcp_sack_check_recovery(ep);  /* a new loss after the one just repaired */
+		if (ep->ca_state == TCP_CA_RECOVERY)
+			tcp_prr(ep, undelivered > left ? undelivered - left : 0);
 	}
 	if (ep->ca_state == TCP_CA_OPEN)
 		tcp_update_cwnd_max(ep);
@@ -448,6 +686,10 @@ static void tcp_rto_fire(struct engine *eng, engine_arg a, engine_arg b)
 	ep->snd_nxt = ep->snd_una;
 	ep->packets_out = 0;
 	ep->ring_head = 0;
+	/* the scoreboard went with the ring (go-back-N resends SACKed data too) */
+	ep->sacked_out = 0;
+	ep->retrans_out = 0;
+	ep->sack_cache_n = 0;
 	tcp_output(ep);
 	tcp_ack_flush(ep);
 out:
