@@ -388,8 +388,8 @@ static int build_router(struct world *w, struct yu_diag *d)
 	return 0;
 }
 
-/* Placeholder until sim_router_add_port() installs its own drop callback (nothing is
- * queued before that). */
+/* The drop callback a qdisc has between its creation and sim_router_add_port(), which
+ * installs the router's own: nothing can be queued in between, so a call is a bug. */
 static void qdisc_drop_unowned(void *ctx, struct qdisc_pkt *pkt, enum qdisc_drop_reason why,
 			       u64 now)
 {
