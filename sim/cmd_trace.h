@@ -4,7 +4,10 @@
  * cmd_trace).
  *
  *   cmd_trace.c        options, the dispatcher, `trace import` (bundle -> results database);
- *   cmd_trace_show.c   `trace show`: a bundle's timeline, or one trace file, as text or JSON.
+ *   cmd_trace_show.c   `trace show`: entry decoding, the bundle report, the dispatcher;
+ *   cmd_trace_show_text.c / _json.c   the bundle timeline as text / JSON;
+ *   cmd_trace_show_file.c             one trace file (PPE dump, conntrack, stat, manifest);
+ *   cmd_trace_show_internal.h         what those files share.
  *
  * Exit status: 0 done; 1 the bundle or file cannot be used (missing manifest, truncated
  * archive, strict-mode parse error, database error); 2 usage error.
