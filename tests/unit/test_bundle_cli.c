@@ -5,27 +5,10 @@
  * fixture (tests/data/bundle/timeline-mt7986) is described in test_bundle.c; the expected
  * numbers below are counted from its files by hand.
  */
+#include "testutil.h"
 #include "bundle_fixture.h"
 
 /* -------------------------------------------------------------------- CLI ---- */
-
-static int flowsim(const char *const *args, char **out, char **err)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	GError *e = NULL;
-	int status = -1;
-
-	g_ptr_array_add(argv, (gpointer)FLOWSIM_BINARY);
-	for (; *args; args++)
-		g_ptr_array_add(argv, (gpointer)*args);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, 0, NULL, NULL, out, err,
-				   &status, &e));
-	g_assert_no_error(e);
-	g_ptr_array_free(argv, TRUE);
-	g_assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
 
 static void expect_in(const char *hay, const char *needle)
 {
@@ -38,7 +21,7 @@ static void test_cli_show_text(void)
 	const char *args[] = { "trace", "show", FIXTURE, NULL };
 	char *out, *err;
 
-	g_assert_cmpint(flowsim(args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 	g_assert_cmpstr(err, ==, "");
 	expect_in(out, "soc       mt7986: NETSYS v2, 4-way buckets, 2 PPEs\n");
 	expect_in(out, "offload   flow_offloading=1 flow_offloading_hw=1 wed_enable=Y\n");
@@ -70,7 +53,7 @@ static void test_cli_show_entries(void)
 	const char *bad[] = { "trace", "show", "--entries", "--sample", "9", FIXTURE, NULL };
 	char *out, *err;
 
-	g_assert_cmpint(flowsim(args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 	g_assert_null(strstr(out, "sample 3 (t="));
 	expect_in(out, "sample 4 (t=3.03 s) entries\n  conntrack (nf_conntrack): 4 entries\n");
 	expect_in(out, "    offload, [OFFLOAD], no timeout (offloaded), orig 9 pkt 560 B, reply 8 "
@@ -83,7 +66,7 @@ static void test_cli_show_entries(void)
 	expect_in(out, "    ib2 00f08381: dest_port 1 (GDM1), qid 1, pse_qos 1");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(bad, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, bad, &out, &err), ==, 2);
 	expect_in(err, "has no sample 9");
 	g_free(out);
 	g_free(err);
@@ -124,7 +107,7 @@ static void test_cli_show_json(void)
 	JsonNode *root, *n;
 	JsonArray *st;
 
-	g_assert_cmpint(flowsim(args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 	g_assert_true(json_parser_load_from_data(p, out, -1, &e));
 	g_assert_no_error(e);
 	root = json_parser_get_root(p);
@@ -183,38 +166,38 @@ static void test_cli_errors(void)
 
 	write_file(cut, data, (gssize)(len * 2 / 3));
 	write_file(garbage, "this is not a trace\nat all\n", -1);
-	g_assert_cmpint(flowsim(a_cut, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_cut, &out, &err), ==, 1);
 	expect_in(err, "flowsim trace show: ");
 	expect_in(err, "truncated gzip stream");
 	g_assert_cmpstr(out, ==, "");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(a_garbage, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_garbage, &out, &err), ==, 1);
 	expect_in(err, "garbage: not a trace bundle (no gzip or tar header)");
 	g_assert_cmpstr(out, ==, "");
 	g_free(out);
 	g_free(err);
 	g_assert_cmpint(g_unlink(m), ==, 0);
-	g_assert_cmpint(flowsim(a_nomanifest, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_nomanifest, &out, &err), ==, 1);
 	expect_in(err, "no manifest");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(a_usage1, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_usage1, &out, &err), ==, 2);
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(a_usage2, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_usage2, &out, &err), ==, 2);
 	expect_in(err, "--frobnicate");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(a_usage3, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_usage3, &out, &err), ==, 2);
 	expect_in(err, "--db FILE is required");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(a_usage4, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_usage4, &out, &err), ==, 2);
 	expect_in(err, "ipq8074");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(a_usage5, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, a_usage5, &out, &err), ==, 2);
 	g_free(out);
 	g_free(err);
 	rm_rf(dir);
@@ -240,20 +223,20 @@ static void test_cli_show_single_files(void)
 				"nf_conntrack-and-ppe-bind-timeline.txt", NULL };
 	char *out, *err;
 
-	g_assert_cmpint(flowsim(ppe, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, ppe, &out, &err), ==, 0);
 	expect_in(out, "PPE dump, 3 entries: 0 BND, 3 UNB, 0 FIN");
 	expect_in(out, "  - 0070c UNB IPv4 5T 157.148.61.213:80 -> 192.168.1.2:42492");
 	expect_in(out, "    ib1 1000016b: UNB, type 0 (IPv4 5T), not udp");
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(ct, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, ct, &out, &err), ==, 0);
 	expect_in(out, "\"entries\" : 3");
 	expect_in(out, "\"offload\" : 1");
 	expect_in(out, "\"assured\" : 2");
 	g_free(out);
 	g_free(err);
 	/* the time line and the PPE lines of a mixed paste are skipped, its conntrack kept */
-	g_assert_cmpint(flowsim(mixed, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, mixed, &out, &err), ==, 0);
 	expect_in(out, "conntrack listing, 2 entries: 0 unreplied, 1 slow, 0 assured, 0 "
 		       "[OFFLOAD], 1 [HW_OFFLOAD]");
 	g_free(out);
@@ -322,7 +305,7 @@ static void test_cli_import(void)
 	guint traces = 0;
 	struct ev_count ev = { 0 };
 
-	g_assert_cmpint(flowsim(args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 	expect_in(out, "imported as run 1 of");
 	g_free(out);
 	g_free(err);

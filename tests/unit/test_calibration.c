@@ -29,6 +29,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "testutil.h"
 #include "run.h"
 
 #define CAL_DIR FLOWSIM_SOURCE_DIR "/tests/data/calibration/"
@@ -82,24 +83,6 @@ static const struct cal_row rows[] = {
 };
 
 /* ------------------------------------------------------------------ helpers ---- */
-
-static struct scenario *load(const char *path)
-{
-	struct yu_diag d;
-	struct scenario *s;
-
-	yu_diag_init(&d);
-	s = scenario_load(path, SOC_DIR, &d);
-	if (!s) {
-		guint i;
-
-		for (i = 0; i < d.msgs->len; i++)
-			g_printerr("%s\n", yu_msg_format(g_ptr_array_index(d.msgs, i)));
-		g_error("%s does not load", path);
-	}
-	yu_diag_clear(&d);
-	return s;
-}
 
 /* Run s for its own duration and seed; returns the parsed summary. */
 static JsonNode *run_summary(const struct scenario *s)
@@ -197,7 +180,7 @@ static void test_row(gconstpointer data)
 {
 	const struct cal_row *c = data;
 	char *path = g_strconcat(CAL_DIR, c->file, NULL);
-	struct scenario *s = load(path);
+	struct scenario *s = tu_load_scenario(path);
 	JsonNode *root = run_summary(s);
 	JsonObject *top = json_node_get_object(root);
 	double thr = sim_throughput_mbit(top);

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <sys/wait.h>
 
+#include "testutil.h"
 #include "compare.h"
 #include "results.h"
 
@@ -136,26 +136,7 @@ static struct compare_report *compare_ids(const struct fixture *f, int64_t x, in
 	return r;
 }
 
-/* Run the flowsim binary; returns the exit status, stdout/stderr in *out / *errs */
-static int flowsim(char **out, char **errs, const char *const *args)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	GError *err = NULL;
-	int status;
-	guint i;
-
-	g_ptr_array_add(argv, (gpointer)FLOWSIM_BINARY);
-	g_ptr_array_add(argv, (gpointer) "compare");
-	for (i = 0; args[i]; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (char **)argv->pdata, NULL, 0, NULL, NULL, out, errs,
-				   &status, &err));
-	g_assert_no_error(err);
-	g_ptr_array_free(argv, TRUE);
-	g_assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
+static const char *const compare_cmd[] = { "compare", NULL };
 
 static void test_identical_runs_pass(struct fixture *f, gconstpointer data)
 {
@@ -188,7 +169,7 @@ static void test_identical_runs_pass(struct fixture *f, gconstpointer data)
 	g_assert_cmpfloat_with_epsilon(m->a, (45.5 + 10) / 2, 1e-9);
 	compare_report_free(r);
 
-	g_assert_cmpint(flowsim(&out, &errs, args), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, args, &out, &errs), ==, 0);
 	g_assert_nonnull(strstr(out, "PASS"));
 	g_free(out);
 	g_free(errs);
@@ -215,14 +196,14 @@ static void test_ppe_difference_fails(struct fixture *f, gconstpointer data)
 			CV_WITHIN);
 	compare_report_free(r);
 
-	g_assert_cmpint(flowsim(&out, &errs, args), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, args, &out, &errs), ==, 1);
 	g_assert_nonnull(strstr(out, "\"failed\""));
 	g_assert_nonnull(strstr(out, "\"ppe_bound/total/mean\""));
 	g_assert_nonnull(strstr(out, "\"pass\" : false"));
 	g_free(out);
 	g_free(errs);
 	/* a looser tolerance makes the same pair pass */
-	g_assert_cmpint(flowsim(&out, &errs, loose), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, loose, &out, &errs), ==, 0);
 	g_free(out);
 	g_free(errs);
 	g_free(sa);
@@ -243,7 +224,7 @@ static void test_offload_state_difference_fails(struct fixture *f, gconstpointer
 	g_assert_cmpint(m->verdict, ==, CV_OUTSIDE);
 	g_assert_cmpint(compare_report_find(r, "ppe/binds")->verdict, ==, CV_OUTSIDE);
 	compare_report_free(r);
-	g_assert_cmpint(flowsim(&out, &errs, args), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, args, &out, &errs), ==, 1);
 	g_assert_nonnull(strstr(out, "FAIL: outside tolerance: flow_state/agreement_pct"));
 	g_free(out);
 	g_free(errs);
@@ -266,18 +247,18 @@ static void test_cpu_difference_and_tolerance_file(struct fixture *f, gconstpoin
 	g_assert_cmpint(compare_report_find(r, "cpu_pct/cpu0/mean")->verdict, ==, CV_OUTSIDE);
 	g_assert_cmpint(compare_report_find(r, "cpu_pct/cpu1/mean")->verdict, ==, CV_WITHIN);
 	compare_report_free(r);
-	g_assert_cmpint(flowsim(&out, &errs, args), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, args, &out, &errs), ==, 1);
 	g_assert_nonnull(strstr(out, "cpu_pct/cpu0/mean"));
 	g_free(out);
 	g_free(errs);
 	g_assert_true(g_file_set_contents(tf, "# CPU is noisy on this board\n"
 					      "cpu_pct/* = 40\n", -1, NULL));
-	g_assert_cmpint(flowsim(&out, &errs, with_file), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, with_file, &out, &errs), ==, 0);
 	g_free(out);
 	g_free(errs);
 	g_assert_true(g_file_set_contents(tf, "cpu_pct/* = 40\n  ppe_bound/* = lots\n", -1,
 					  NULL));
-	g_assert_cmpint(flowsim(&out, &errs, with_file), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, with_file, &out, &errs), ==, 2);
 	g_assert_nonnull(strstr(errs, "tol.txt:2:"));
 	g_assert_nonnull(strstr(errs, "'lots'"));
 	g_free(out);
@@ -331,7 +312,7 @@ static void test_bundle_vs_itself(void)
 	compare_tolset_free(ts);
 	compare_side_free(a);
 	compare_side_free(b);
-	g_assert_cmpint(flowsim(&out, &errs, args), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, args, &out, &errs), ==, 0);
 	g_free(out);
 	g_free(errs);
 }
@@ -373,7 +354,7 @@ static void test_bundle_vs_run(struct fixture *f, gconstpointer data)
 	compare_tolset_free(ts);
 	compare_side_free(a);
 	compare_side_free(b);
-	rc = flowsim(&out, &errs, args);
+	rc = tu_run_flowsim(compare_cmd, args, &out, &errs);
 	g_assert_true(rc == 0 || rc == 1);
 	g_assert_nonnull(strstr(out, "\"verdict\" : \"n/a\""));
 	g_free(out);
@@ -385,7 +366,7 @@ static void expect_error(const char *const *args, const char *msg)
 {
 	char *out = NULL, *errs = NULL;
 
-	g_assert_cmpint(flowsim(&out, &errs, args), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(compare_cmd, args, &out, &errs), ==, 2);
 	if (!strstr(errs, msg))
 		g_error("expected '%s' in: %s", msg, errs);
 	g_free(out);

@@ -5,7 +5,6 @@
  * error positions, transactional apply, hook run order, and `flowsim nft check`.
  */
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -560,28 +559,17 @@ static void test_format_roundtrip(void)
 
 /* ------------------------------------------------------------------ CLI */
 
-static int run(const char *const *argv, char **out, char **err)
-{
-	GError *e = NULL;
-	int status;
-
-	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-			  &status, &e))
-		g_error("spawn %s: %s", argv[0], e->message);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void test_cli_nft_check(void)
 {
 	char *bad = g_build_filename(g_get_tmp_dir(), "flowsim-nft-bad-XXXXXX.nft", NULL);
-	const char *ok_argv[] = { FLOWSIM_BINARY, "nft", "check", DATA "selftest_nsr1.nft",
+	const char *ok_argv[] = { "nft", "check", DATA "selftest_nsr1.nft",
 				  DATA "selftest_dscp_ingress.nft", NULL };
-	const char *bad_argv[] = { FLOWSIM_BINARY, "nft", "check", bad, NULL };
-	const char *help_argv[] = { FLOWSIM_BINARY, "nft", "check", "--help", NULL };
+	const char *bad_argv[] = { "nft", "check", bad, NULL };
+	const char *help_argv[] = { "nft", "check", "--help", NULL };
 	char *out, *err, *want;
 	int fd;
 
-	g_assert_cmpint(run(ok_argv, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, ok_argv, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "table inet filter: 1 chains, 1 flowtables, 2 counters"));
 	g_assert_nonnull(strstr(out, "chain forward: type filter hook forward priority 0 policy "
 				"drop, 5 rules"));
@@ -597,7 +585,7 @@ static void test_cli_nft_check(void)
 	g_assert_true(g_file_set_contents(bad, "table inet t {\n  chain c {\n    tcp dport x\n"
 					  "  }\n}\n", -1, NULL));
 	close(fd);
-	g_assert_cmpint(run(bad_argv, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, bad_argv, &out, &err), ==, 1);
 	want = g_strdup_printf("%s:3:15: tcp dport: expected a port number", bad);
 	g_assert_nonnull(strstr(err, want));
 	g_free(want);
@@ -606,7 +594,7 @@ static void test_cli_nft_check(void)
 	g_unlink(bad);
 	g_free(bad);
 
-	g_assert_cmpint(run(help_argv, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, help_argv, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "--list"));
 	g_free(out);
 	g_free(err);

@@ -553,31 +553,12 @@ static void test_random_round_trip(void)
 
 /* ---- the command line ------------------------------------------------------------------ */
 
-static int run_flowsim(const char *const *args, char **out, char **err)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	GError *e = NULL;
-	int status = -1;
-	guint i;
-
-	g_ptr_array_add(argv, (gpointer)FLOWSIM_BINARY);
-	for (i = 0; args[i]; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-			  &status, &e))
-		g_error("cannot run %s: %s", FLOWSIM_BINARY, e->message);
-	g_ptr_array_free(argv, TRUE);
-	g_assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
 /* Run flowsim; demand the exit status and, when given, text in stdout / stderr. */
 static void run_expect(int rc, const char *out_has, const char *err_has,
 		       const char *const *args)
 {
 	char *out = NULL, *err = NULL;
-	int r = run_flowsim(args, &out, &err);
+	int r = tu_run_flowsim(NULL, args, &out, &err);
 
 	if (r != rc || (out_has && !strstr(out, out_has)) || (err_has && !strstr(err, err_has)))
 		g_error("flowsim %s ...: exit %d (want %d)\nstdout:\n%s\nstderr:\n%s", args[1], r,
@@ -735,7 +716,7 @@ static JsonObject *check_json(const char *soc, const char *path, JsonParser **pa
 	char *out = NULL, *err = NULL;
 	GError *e = NULL;
 
-	g_assert_cmpint(run_flowsim(args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 	*parser = json_parser_new();
 	if (!json_parser_load_from_data(*parser, out, -1, &e))
 		g_error("bad JSON (%s): %s", e->message, out);

@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "testutil.h"
 #include "run.h"
 
 #define EXAMPLES FLOWSIM_SOURCE_DIR "/examples/"
@@ -25,24 +25,6 @@
 #define SEC 1000000000ULL
 
 /* ------------------------------------------------------------------ helpers ---- */
-
-static struct scenario *load(const char *path)
-{
-	struct yu_diag d;
-	struct scenario *s;
-
-	yu_diag_init(&d);
-	s = scenario_load(path, SOC_DIR, &d);
-	if (!s) {
-		guint i;
-
-		for (i = 0; i < d.msgs->len; i++)
-			g_printerr("%s\n", yu_msg_format(g_ptr_array_index(d.msgs, i)));
-		g_error("%s does not load", path);
-	}
-	yu_diag_clear(&d);
-	return s;
-}
 
 /* Run s for `secs` (0: its duration) in-process; returns the summary JSON. */
 static char *run_json(const struct scenario *s, u64 secs, u64 seed)
@@ -141,25 +123,6 @@ static double item_num(JsonNode *root, const char *name, const char *key)
 	return v;
 }
 
-/* Run the flowsim binary; returns the exit status, stdout/stderr in out/err (g_free). */
-static int flowsim(const char *const *args, char **out, char **err)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	GError *e = NULL;
-	gint status = -1;
-	guint i;
-
-	g_ptr_array_add(argv, (gpointer)FLOWSIM_BINARY);
-	for (i = 0; args[i]; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	g_assert_true(g_spawn_sync(NULL, (gchar **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-				   out, err, &status, &e));
-	g_assert_no_error(e);
-	g_ptr_array_free(argv, TRUE);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Every row of the run's tables as text (runs without id and wall-clock start). */
 static char *db_dump(const char *path)
 {
@@ -243,7 +206,7 @@ static void test_same_seed_same_bytes(void)
 					       "12s", "--db", db[i], "--json", js[i], "--trace-dir",
 					       td[i], "--soc-dir", SOC_DIR, "--quiet", NULL };
 
-			g_assert_cmpint(flowsim(args, &out, &err), ==, 0);
+			g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 		}
 		g_assert_cmpstr(err, ==, "");
 		g_free(out);
@@ -282,7 +245,7 @@ static void test_same_seed_same_bytes(void)
 
 static void test_seed_changes_the_run(void)
 {
-	struct scenario *s = load(EXAMPLES "sfo-vs-hfo-mt7621.yaml");
+	struct scenario *s = tu_load_scenario(EXAMPLES "sfo-vs-hfo-mt7621.yaml");
 	char *a = run_json(s, 3, 1), *b = run_json(s, 3, 1), *c = run_json(s, 3, 2);
 
 	g_assert_cmpstr(a, ==, b);
@@ -308,7 +271,7 @@ static void test_malformed_scenario_no_db_row(void)
 	const char *bad_args[] = { "run", bad, "--db", db, "--soc-dir", SOC_DIR, NULL };
 
 	/* a database with one complete run */
-	g_assert_cmpint(flowsim(good_args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, good_args, &out, &err), ==, 0);
 	g_free(out);
 	g_free(err);
 	g_assert_cmpint(db_runs(db), ==, 1);
@@ -318,7 +281,7 @@ static void test_malformed_scenario_no_db_row(void)
 	fixed = g_strjoinv("rate: 100mbps", parts);
 	g_strfreev(parts);
 	g_assert_true(g_file_set_contents(bad, fixed, -1, NULL));
-	g_assert_cmpint(flowsim(bad_args, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, bad_args, &out, &err), ==, 1);
 	pos = g_strdup_printf("%s:37:11: rate: '100mbps' is ambiguous", bad);
 	g_assert_nonnull(strstr(err, pos));
 	g_assert_cmpstr(out, ==, "");
@@ -330,7 +293,7 @@ static void test_malformed_scenario_no_db_row(void)
 
 	/* a YAML syntax error: same */
 	g_assert_true(g_file_set_contents(bad, "duration: 10s\nrouter: [\n", -1, NULL));
-	g_assert_cmpint(flowsim(bad_args, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, bad_args, &out, &err), ==, 1);
 	pos = g_strdup_printf("%s:", bad);
 	g_assert_true(g_str_has_prefix(err, pos));
 	g_assert_cmpint(db_runs(db), ==, 1);
@@ -342,7 +305,7 @@ static void test_malformed_scenario_no_db_row(void)
 	g_free(db);
 	db = g_strdup_printf("%s/never.sqlite", dir);
 	bad_args[3] = db;
-	g_assert_cmpint(flowsim(bad_args, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(NULL, bad_args, &out, &err), ==, 1);
 	g_assert_false(g_file_test(db, G_FILE_TEST_EXISTS));
 	g_free(out);
 	g_free(err);
@@ -363,24 +326,24 @@ static void test_cli_usage(void)
 	char *out, *err;
 	JsonNode *root;
 
-	g_assert_cmpint(flowsim(none, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, none, &out, &err), ==, 2);
 	g_assert_nonnull(strstr(err, "expected one SCENARIO"));
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(help, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, help, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "--trace-dir"));
 	g_assert_nonnull(strstr(out, "docs/results-json.md"));
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(dur, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, dur, &out, &err), ==, 2);
 	g_assert_nonnull(strstr(err, "--duration"));
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(flowsim(seed, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, seed, &out, &err), ==, 2);
 	g_free(out);
 	g_free(err);
 	/* --json -: the JSON alone on stdout, the text summary on stderr */
-	g_assert_cmpint(flowsim(json, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, json, &out, &err), ==, 0);
 	root = parse(out);
 	g_assert_cmpfloat(num(root, "scenario/duration_ns"), ==, 1.5e9);
 	g_assert_cmpfloat(num(root, "scenario/seed"), ==, 9);
@@ -400,7 +363,7 @@ static void test_trace_dir(void)
 	JsonNode *manifest;
 	int i;
 
-	g_assert_cmpint(flowsim(args, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, args, &out, &err), ==, 0);
 	g_free(out);
 	g_free(err);
 	t = read_text(p = g_strdup_printf("%s/manifest.json", td));
@@ -443,7 +406,7 @@ static void test_examples_run(void)
 		if (!g_str_has_suffix(name, ".yaml"))
 			continue;
 		path = g_strconcat(EXAMPLES, name, NULL);
-		s = load(path);
+		s = tu_load_scenario(path);
 		json = run_json(s, 3, 0);
 		root = parse(json);
 		g_assert_cmpstr(json_node_get_string(at(root, "format")), ==, "flowsim-run-summary");
@@ -463,7 +426,7 @@ static void test_examples_run(void)
 /* Question 1: HFO forwards the same download with far less CPU than SFO. */
 static void test_sfo_vs_hfo(void)
 {
-	struct scenario *s = load(EXAMPLES "sfo-vs-hfo-mt7621.yaml");
+	struct scenario *s = tu_load_scenario(EXAMPLES "sfo-vs-hfo-mt7621.yaml");
 	JsonNode *hfo, *sfo;
 	char *j;
 	double down_h, down_s;
@@ -516,7 +479,7 @@ static double upload_after_flood(struct scenario *s, double *cpu)
 
 static void test_livelock(void)
 {
-	struct scenario *s = load(EXAMPLES "livelock-mt7620.yaml");
+	struct scenario *s = tu_load_scenario(EXAMPLES "livelock-mt7620.yaml");
 	double none, hw, cpu_none, cpu_hw;
 
 	none = upload_after_flood(s, &cpu_none);
@@ -537,7 +500,7 @@ static void test_livelock(void)
 /* Questions 2 and 4: cake shapes SFO traffic; HFO bypasses the qdisc. */
 static void test_sqm_bypass(void)
 {
-	struct scenario *s = load(EXAMPLES "sqm-cake-pppoe-mt7622.yaml");
+	struct scenario *s = tu_load_scenario(EXAMPLES "sqm-cake-pppoe-mt7622.yaml");
 	JsonNode *sfo, *hfo;
 	char *j;
 
@@ -587,7 +550,7 @@ static double roam_download_after(struct scenario *s, JsonNode **end)
 
 static void test_wifi_roam(void)
 {
-	struct scenario *s = load(EXAMPLES "wifi-roam-wed-mt7986.yaml");
+	struct scenario *s = tu_load_scenario(EXAMPLES "wifi-roam-wed-mt7986.yaml");
 	JsonNode *end;
 	double after;
 	uint32_t i;
@@ -694,7 +657,7 @@ static void collect_keys(JsonNode *n, GHashTable *keys)
 
 static void test_json_keys_documented(void)
 {
-	struct scenario *s = load(EXAMPLES "sfo-vs-hfo-mt7621.yaml");
+	struct scenario *s = tu_load_scenario(EXAMPLES "sfo-vs-hfo-mt7621.yaml");
 	char *j = run_json(s, 2, 0), *doc = read_text(FLOWSIM_SOURCE_DIR "/docs/results-json.md");
 	JsonNode *root = parse(j);
 	GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "testutil.h"
 #include "scenario.h"
 #include "yaml_util.h"
 
@@ -548,26 +549,7 @@ static void test_build_netconf(void)
 
 /* -------------------------------------------------------------- the command ---- */
 
-static int run_validate(const char *const *args, char **out, char **err)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	GError *e = NULL;
-	int status = -1;
-	guint i;
-
-	g_ptr_array_add(argv, (gpointer)FLOWSIM_BINARY);
-	g_ptr_array_add(argv, (gpointer)"validate");
-	g_ptr_array_add(argv, (gpointer)"--soc-dir");
-	g_ptr_array_add(argv, (gpointer)SOC_DIR);
-	for (i = 0; args[i]; i++)
-		g_ptr_array_add(argv, (gpointer)args[i]);
-	g_ptr_array_add(argv, NULL);
-	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-			  &status, &e))
-		g_error("cannot run %s: %s", FLOWSIM_BINARY, e->message);
-	g_ptr_array_free(argv, TRUE);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+static const char *const validate_cmd[] = { "validate", "--soc-dir", SOC_DIR, NULL };
 
 static void test_validate_command(void)
 {
@@ -579,7 +561,7 @@ static void test_validate_command(void)
 		g_test_skip("flowsim binary not built");
 		return;
 	}
-	g_assert_cmpint(run_validate((const char *const[]){ good, NULL }, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(validate_cmd, (const char *const[]){ good, NULL }, &out, &err), ==, 0);
 	want = g_strdup_printf("%s: ok\n", good);
 	g_assert_cmpstr(out, ==, want);
 	g_assert_cmpstr(err, ==, "");
@@ -587,7 +569,7 @@ static void test_validate_command(void)
 	g_free(out);
 	g_free(err);
 
-	g_assert_cmpint(run_validate((const char *const[]){ good, bad, NULL }, &out, &err), ==, 1);
+	g_assert_cmpint(tu_run_flowsim(validate_cmd, (const char *const[]){ good, bad, NULL }, &out, &err), ==, 1);
 	want = g_strdup_printf("%s: ok\n", good);
 	g_assert_cmpstr(out, ==, want);
 	g_free(want);
@@ -599,17 +581,17 @@ static void test_validate_command(void)
 	g_free(err);
 
 	/* a SoC profile is recognised and checked too */
-	g_assert_cmpint(run_validate((const char *const[]){ SOC_DIR "/mt7621.yaml", NULL },
+	g_assert_cmpint(tu_run_flowsim(validate_cmd, (const char *const[]){ SOC_DIR "/mt7621.yaml", NULL },
 				     &out, &err), ==, 0);
 	g_assert_cmpstr(out, ==, SOC_DIR "/mt7621.yaml: ok\n");
 	g_free(out);
 	g_free(err);
 
-	g_assert_cmpint(run_validate((const char *const[]){ NULL }, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(validate_cmd, (const char *const[]){ NULL }, &out, &err), ==, 2);
 	g_assert_true(g_str_has_prefix(err, "flowsim validate: no file given\n"));
 	g_free(out);
 	g_free(err);
-	g_assert_cmpint(run_validate((const char *const[]){ DATA_DIR "/missing.yaml", NULL }, &out,
+	g_assert_cmpint(tu_run_flowsim(validate_cmd, (const char *const[]){ DATA_DIR "/missing.yaml", NULL }, &out,
 				     &err), ==, 1);
 	g_assert_cmpstr(err, ==, DATA_DIR "/missing.yaml: cannot read: no such file\n");
 	g_free(out);

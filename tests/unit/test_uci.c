@@ -5,7 +5,6 @@
  * does not use, and `flowsim fw4 render` on top of it.
  */
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
@@ -249,39 +248,28 @@ static void test_file_syntax(void)
 	g_clear_error(&err);
 }
 
-static int run(const char *const *argv, char **out, char **err)
-{
-	GError *e = NULL;
-	int status;
-
-	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-			  &status, &e))
-		g_error("spawn %s: %s", argv[0], e->message);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void test_cli_fw4_render(void)
 {
-	const char *def[] = { FLOWSIM_BINARY, "fw4", "render", "--check", NULL };
-	const char *hw[] = { FLOWSIM_BINARY, "fw4", "render", "--uci", DATA "firewall.offload",
+	const char *def[] = { "fw4", "render", "--check", NULL };
+	const char *hw[] = { "fw4", "render", "--uci", DATA "firewall.offload",
 			     "--network", "lan=br-lan", "--network", "wan=eth1,pppoe-wan",
 			     "--network", "wan6=eth1", "--bridge", "br-lan=lan1,lan2",
 			     "--check", NULL };
-	const char *fallback[] = { FLOWSIM_BINARY, "fw4", "render", "--offload", "hw",
+	const char *fallback[] = { "fw4", "render", "--offload", "hw",
 				   "--bridge", "br-lan=lan1,lan2", "--hw-capable", "lan1,lan2",
 				   NULL };
-	const char *bad[] = { FLOWSIM_BINARY, "fw4", "render", "--network", "lan", NULL };
-	const char *badfile[] = { FLOWSIM_BINARY, "fw4", "render", "--uci", NULL, NULL };
-	const char *help[] = { FLOWSIM_BINARY, "fw4", "render", "--help", NULL };
+	const char *bad[] = { "fw4", "render", "--network", "lan", NULL };
+	const char *badfile[] = { "fw4", "render", "--uci", NULL, NULL };
+	const char *help[] = { "fw4", "render", "--help", NULL };
 	char *out, *err, *path;
 
-	g_assert_cmpint(run(def, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, def, &out, &err), ==, 0);
 	g_assert_true(g_str_has_prefix(out, "table inet fw4\nflush table inet fw4\n"));
 	g_assert_null(strstr(out, "flowtable"));
 	g_free(out);
 	g_free(err);
 
-	g_assert_cmpint(run(hw, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, hw, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "\t\tdevices = { \"eth1\", \"lan1\", \"lan2\" };\n"
 				"\t\tcounter;\n\t\tflags offload;\n"));
 	g_assert_nonnull(strstr(out, "dnat ip to 192.168.1.10:443"));
@@ -289,14 +277,14 @@ static void test_cli_fw4_render(void)
 	g_free(out);
 	g_free(err);
 
-	g_assert_cmpint(run(fallback, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, fallback, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "\t\tdevices = { \"br-lan\", \"eth1\" };\n\t\tcounter;\n\t}"));
 	g_assert_nonnull(strstr(err, "Hardware flow offloading unavailable, falling back to "
 				"software offloading"));
 	g_free(out);
 	g_free(err);
 
-	g_assert_cmpint(run(bad, &out, &err), ==, 2);
+	g_assert_cmpint(tu_run_flowsim(NULL, bad, &out, &err), ==, 2);
 	g_assert_nonnull(strstr(err, "bad --network 'lan': expected NAME=VALUE"));
 	g_free(out);
 	g_free(err);
@@ -304,15 +292,15 @@ static void test_cli_fw4_render(void)
 	path = g_build_filename(g_get_tmp_dir(), "flowsim-uci-bad", NULL);
 	g_assert_true(g_file_set_contents(path, "config defaults\n\toption input maybe\n", -1,
 					  NULL));
-	badfile[4] = path;
-	g_assert_cmpint(run(badfile, &out, &err), ==, 1);
+	badfile[3] = path;
+	g_assert_cmpint(tu_run_flowsim(NULL, badfile, &out, &err), ==, 1);
 	g_assert_nonnull(strstr(err, ":2: section @defaults[0]: option 'input' has invalid value"));
 	g_free(out);
 	g_free(err);
 	g_unlink(path);
 	g_free(path);
 
-	g_assert_cmpint(run(help, &out, &err), ==, 0);
+	g_assert_cmpint(tu_run_flowsim(NULL, help, &out, &err), ==, 0);
 	g_assert_nonnull(strstr(out, "--hw-capable"));
 	g_free(out);
 	g_free(err);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
+#include <sys/wait.h>
+
+#include "scenario.h"
 #include "testutil.h"
 
 union fs_addr tu_addr(const char *text)
@@ -63,4 +66,41 @@ void tu_lab_nft(struct lab *lab, const char *text, u64 now)
 
 	if (!lab_nft(lab, text, now, &err))
 		g_error("ruleset: %s", err->message);
+}
+
+int tu_run_flowsim(const char *const *head, const char *const *args, char **out, char **err)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	GError *e = NULL;
+	int status = -1;
+
+	g_ptr_array_add(argv, (gpointer)FLOWSIM_BINARY);
+	for (; head && *head; head++)
+		g_ptr_array_add(argv, (gpointer)*head);
+	for (; args && *args; args++)
+		g_ptr_array_add(argv, (gpointer)*args);
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+			  &status, &e))
+		g_error("cannot run %s: %s", FLOWSIM_BINARY, e->message);
+	g_ptr_array_free(argv, TRUE);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct scenario *tu_load_scenario(const char *path)
+{
+	struct yu_diag d;
+	struct scenario *s;
+
+	yu_diag_init(&d);
+	s = scenario_load(path, FLOWSIM_SOURCE_DIR "/hw/soc", &d);
+	if (!s) {
+		guint i;
+
+		for (i = 0; i < d.msgs->len; i++)
+			g_printerr("%s\n", yu_msg_format(g_ptr_array_index(d.msgs, i)));
+		g_error("%s does not load", path);
+	}
+	yu_diag_clear(&d);
+	return s;
 }

@@ -15,6 +15,18 @@ int tu_family(const char *text);
 struct fs_packet tu_packet(const char *src, u16 sport, const char *dst, u16 dport, u8 proto,
 			   u16 iif, u16 len);
 
+/*
+ * Run the built flowsim binary with head (may be NULL) then args (NULL-terminated lists, the
+ * binary itself not included).  Returns its exit status, or -1 if a signal ended it; stdout
+ * and stderr land in *out / *err (g_free them).  Aborts the test if it cannot be started.
+ */
+int tu_run_flowsim(const char *const *head, const char *const *args, char **out, char **err);
+
+/* Load a scenario with the repository's SoC profiles; aborts the test (printing every
+ * diagnostic) if it does not load.  scenario_free() the result. */
+struct scenario;
+struct scenario *tu_load_scenario(const char *path);
+
 /* Read a whole file (test data); aborts the test on failure. g_free() the result. */
 char *tu_read_file(const char *path, gsize *len);
 
