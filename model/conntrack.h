@@ -181,7 +181,8 @@ size_t conntrack_memory(const struct conntrack_table *t);
  * Batched lookups (a NAPI poll's worth of packets): stage 0 prefetches the bucket of each
  * tuple, stage 1 the first entry of each chain, so the misses of many packets overlap.
  */
-void conntrack_prefetch(struct conntrack_table *t, const struct fs_tuple *tp, int stage);
+u32 conntrack_hash(const struct conntrack_table *t, const struct fs_tuple *tp);
+void conntrack_prefetch(struct conntrack_table *t, u32 hash, int stage);
 
 /* Finds the entry whose tuple of either direction equals t; sets *dir. */
 struct conntrack_entry *conntrack_find(struct conntrack_table *t, const struct fs_tuple *tp,

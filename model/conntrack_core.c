@@ -161,10 +161,14 @@ static inline bool ct_key_equal(const struct fs_tuple *a, const struct fs_tuple 
 	return d == 0;
 }
 
-void conntrack_prefetch(struct conntrack_table *t, const struct fs_tuple *tp, int stage)
+u32 conntrack_hash(const struct conntrack_table *t, const struct fs_tuple *tp)
+{
+	return ct_hash(t, tp);
+}
+
+void conntrack_prefetch(struct conntrack_table *t, u32 h, int stage)
 {
 	struct ct_tuplehash *th;
-	u32 h = ct_hash(t, tp);
 
 	if (stage == 0) {
 		fs_prefetch(&t->bucket[h]);

@@ -447,17 +447,27 @@ void router_receive(struct router *r, struct fs_packet *pkt, u64 now,
 void router_receive_batch(struct router *r, struct fs_packet *pkts, u32 n, u64 now,
 			  struct router_result *res)
 {
-	u32 i;
+	/* each packet's hash, computed once when its bucket is fetched, used again a
+	 * distance later for its entry */
+	u32 hash[2 * ROUTER_PREFETCH_DIST];
+	u32 i, j;
 
-	for (i = 0; i < n && i < 2 * ROUTER_PREFETCH_DIST; i++)
-		conntrack_prefetch(r->ct, &pkts[i].t, 0);
+	for (i = 0; i < n && i < 2 * ROUTER_PREFETCH_DIST; i++) {
+		hash[i] = conntrack_hash(r->ct, &pkts[i].t);
+		conntrack_prefetch(r->ct, hash[i], 0);
+	}
 	for (i = 0; i < n && i < ROUTER_PREFETCH_DIST; i++)
-		conntrack_prefetch(r->ct, &pkts[i].t, 1);
+		conntrack_prefetch(r->ct, hash[i], 1);
 	for (i = 0; i < n; i++) {
-		if (i + 2 * ROUTER_PREFETCH_DIST < n)
-			conntrack_prefetch(r->ct, &pkts[i + 2 * ROUTER_PREFETCH_DIST].t, 0);
-		if (i + ROUTER_PREFETCH_DIST < n)
-			conntrack_prefetch(r->ct, &pkts[i + ROUTER_PREFETCH_DIST].t, 1);
+		j = i + 2 * ROUTER_PREFETCH_DIST;
+		if (j < n) {
+			/* the slot of packet i is free: its entry was fetched a distance ago */
+			hash[j % (2 * ROUTER_PREFETCH_DIST)] = conntrack_hash(r->ct, &pkts[j].t);
+			conntrack_prefetch(r->ct, hash[j % (2 * ROUTER_PREFETCH_DIST)], 0);
+		}
+		j = i + ROUTER_PREFETCH_DIST;
+		if (j < n)
+			conntrack_prefetch(r->ct, hash[j % (2 * ROUTER_PREFETCH_DIST)], 1);
 		router_receive(r, &pkts[i], now, &res[i]);
 	}
 }
