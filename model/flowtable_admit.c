@@ -205,10 +205,8 @@ int flowtable_admit(struct flowtable_ctx *fc, struct flowtable *ft, const struct
 	if (flow->flags & FLOW_F_LIVE) {
 		if (flow->flags & (FLOW_F_HW | FLOW_F_HW_PENDING))
 			return -1;
-		fc->ft[flow->ft]->count--;
-		fc->ft[flow->ft]->stats.freed++;
-		flowtable_event(fc, FS_EV_FLOW_DEL, ct, now, 0, flow->ft);
-		ct->use--;
+		/* the caller holds its own reference: this never frees the entry */
+		flowtable_free_flow(fc, fc->ft[flow->ft], ct, now);
 	}
 	fs_memset(flow, 0, sizeof(*flow));
 	flow_route(fc, ft, ct, dir, ri);

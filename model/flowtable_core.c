@@ -220,8 +220,8 @@ void flowtable_teardown(struct flowtable_ctx *fc, struct conntrack_entry *ct, u3
 }
 
 /* flow_offload_del: unlink and drop the flow's conntrack reference. */
-static void flowtable_free_flow(struct flowtable_ctx *fc, struct flowtable *ft,
-				struct conntrack_entry *ct, u64 now)
+void flowtable_free_flow(struct flowtable_ctx *fc, struct flowtable *ft,
+			 struct conntrack_entry *ct, u64 now)
 {
 	struct flow_offload *flow = ct_flow(ct);
 

@@ -49,6 +49,10 @@ void flowtable_hw_add(struct flowtable_ctx *fc, struct conntrack_entry *ct, u64 
 bool flowtable_hw_del(struct flowtable_ctx *fc, struct conntrack_entry *ct, u64 now);
 void flowtable_hw_stats(struct flowtable_ctx *fc, struct conntrack_entry *ct, u64 now);
 
+/* flow_offload_del: unlink a flow and drop its conntrack reference. */
+void flowtable_free_flow(struct flowtable_ctx *fc, struct flowtable *ft,
+			 struct conntrack_entry *ct, u64 now);
+
 /* flow_offload_refresh */
 void flowtable_refresh(struct flowtable_ctx *fc, struct flowtable *ft,
 		       struct conntrack_entry *ct, u64 now, bool force);
