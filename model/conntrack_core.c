@@ -330,6 +330,16 @@ static bool icmp_is_error(u8 family, u8 type)
 	return type < 128;
 }
 
+/*
+ * Neighbour discovery and MLD: nf_conntrack_icmpv6_error() marks them IP_CT_UNTRACKED
+ * (noct_valid_new[]) before any lookup, so rules see "ct state untracked", not invalid.
+ */
+static bool icmpv6_is_untracked(u8 type)
+{
+	return type == 130 || type == 131 || type == 132 || type == 133 || type == 134 ||
+	       type == 135 || type == 136 || type == 143;
+}
+
 static void ct_account(struct conntrack_table *t, struct conntrack_entry *ct,
 		       enum ct_dir dir, const struct fs_packet *pkt)
 {
@@ -395,6 +405,10 @@ void conntrack_in(struct conntrack_table *t, const struct fs_packet *pkt, u64 no
 	if ((tp.proto == FS_IPPROTO_ICMP || tp.proto == FS_IPPROTO_ICMPV6) &&
 	    icmp_is_error(tp.family, (u8)(tp.dport >> 8)))
 		return;  /* errors are RELATED through their inner header, not modelled */
+	if (tp.proto == FS_IPPROTO_ICMPV6 && icmpv6_is_untracked((u8)(tp.dport >> 8))) {
+		res->ctinfo = CT_UNTRACKED;
+		return;
+	}
 	if (tp.proto != FS_IPPROTO_TCP && tp.proto != FS_IPPROTO_UDP &&
 	    tp.proto != FS_IPPROTO_ICMP && tp.proto != FS_IPPROTO_ICMPV6)
 		tp.sport = tp.dport = 0;  /* generic protocol: addresses only */

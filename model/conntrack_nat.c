@@ -44,16 +44,15 @@ int conntrack_nat_snat(struct conntrack_table *t, struct conntrack_entry *ct,
 			port_min = 1024;
 			port_max = 65535;
 		}
-		reply.dport = orig_port;
-		if (!has_ports || !tuple_taken(t, &reply))
-			goto done;
-	} else {
-		reply.dport = orig_port;
-		if (has_ports && orig_port >= port_min && orig_port <= port_max &&
-		    !tuple_taken(t, &reply))
-			goto done;
 	}
+	/*
+	 * ICMP has no ports: its reply tuple keeps the echo id in sport and the reply type
+	 * and code in dport (see fs_tuple_invert), and masquerade rewrites only the address.
+	 */
 	if (!has_ports)
+		goto done;
+	reply.dport = orig_port;
+	if (orig_port >= port_min && orig_port <= port_max && !tuple_taken(t, &reply))
 		goto done;
 	range = (u32)port_max - port_min + 1;
 	start = fs_tuple_hash(&ct->tuplehash[CT_DIR_ORIGINAL].tuple, 0x6e617421) % range;
@@ -67,7 +66,7 @@ done:
 	reply.pad = CT_DIR_REPLY;
 	ct->tuplehash[CT_DIR_REPLY].tuple = reply;
 	if (!fs_addr_equal(&reply.dst, &ct->tuplehash[CT_DIR_ORIGINAL].tuple.src) ||
-	    reply.dport != orig_port)
+	    (has_ports && reply.dport != orig_port))
 		ct->status |= IPS_SRC_NAT;
 	ct->status |= IPS_SRC_NAT_DONE;
 	return 0;

@@ -39,11 +39,14 @@ int fs_icmp_reply_type(u8 family, u8 type)
 		default: return -1;
 		}
 	}
+	/*
+	 * nf_conntrack_proto_icmpv6.c: invmap[] and icmpv6_new()'s valid_new[] know only echo
+	 * and node information queries.  Neighbour discovery and MLD are in noct_valid_new[]:
+	 * nf_conntrack_icmpv6_error() leaves them untracked, they never start a connection.
+	 */
 	switch (type) {
-	case 128: return 129;        /* echo */
-	case 130: return 131;        /* MLD query -> report (as nf_conntrack_proto_icmpv6) */
-	case 133: return 134;        /* router solicitation */
-	case 135: return 136;        /* neighbour solicitation */
+	case 128: return 129;        /* echo request -> echo reply */
+	case 139: return 140;        /* node information query -> response */
 	default: return -1;
 	}
 }

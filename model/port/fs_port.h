@@ -79,6 +79,9 @@ struct fs_cache;
 struct fs_cache *fs_cache_create(const char *name, size_t objsize);
 void *fs_cache_zalloc(struct fs_cache *c);
 void fs_cache_free(struct fs_cache *c, void *obj);
+/* Destroying a cache frees the objects still allocated from it: the core's table teardown
+ * relies on this instead of walking its tables (kmem_cache_destroy does not, so the kernel
+ * port tracks its objects). */
 void fs_cache_destroy(struct fs_cache *c);
 size_t fs_cache_bytes(const struct fs_cache *c); /* memory held, for accounting */
 

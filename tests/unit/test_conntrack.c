@@ -358,6 +358,52 @@ static void test_ipv6_and_icmp_are_tracked(void)
 	conntrack_table_destroy(f.t);
 }
 
+static void test_masquerade_keeps_icmp_id_and_reply_type(void)
+{
+	struct fixture f;
+	struct fs_packet p;
+	struct ct_in_result r;
+	union fs_addr wan = tu_addr("192.168.10.1");
+	const struct fs_tuple *reply;
+
+	setup(&f, true, 0);
+	/* echo request id 147: the reply tuple is type 0 code 0 id 147, addressed to the WAN */
+	p = tu_packet("10.0.1.99", 147, "10.0.2.99", 8 << 8, FS_IPPROTO_ICMP, 1, 84);
+	conntrack_in(f.t, &p, SEC(1), &r);
+	g_assert_cmpint(conntrack_nat_snat(f.t, r.ct, &wan, 0, 0), ==, 0);
+	reply = &r.ct->tuplehash[CT_DIR_REPLY].tuple;
+	g_assert_true(fs_addr_equal(&reply->dst, &wan));
+	g_assert_cmpuint(reply->sport, ==, 147);
+	g_assert_cmpuint(reply->dport, ==, 0);
+	g_assert_true(r.ct->status & IPS_SRC_NAT);
+	conntrack_table_destroy(f.t);
+}
+
+static void test_icmpv6_neighbour_discovery_is_untracked(void)
+{
+	struct fixture f;
+	struct fs_packet p;
+	struct ct_in_result r;
+	static const u8 nd_types[] = { 133, 134, 135, 136, 130, 143 };
+	u32 i;
+
+	setup(&f, false, 0);
+	for (i = 0; i < G_N_ELEMENTS(nd_types); i++) {
+		p = tu_packet("fe80::1", 0, "ff02::1:ff00:2", (u16)(nd_types[i] << 8),
+			      FS_IPPROTO_ICMPV6, 1, 72);
+		conntrack_in(f.t, &p, SEC(1), &r);
+		g_assert_null(r.ct);
+		g_assert_cmpint(r.ctinfo, ==, CT_UNTRACKED);
+	}
+	g_assert_cmpuint(conntrack_count(f.t), ==, 0);
+	/* node information query (139) does start a connection, with reply type 140 */
+	p = tu_packet("dead:1::99", 5, "dead:2::99", 139 << 8, FS_IPPROTO_ICMPV6, 1, 72);
+	r = feed(&f, &p, SEC(1));
+	g_assert_nonnull(r.ct);
+	g_assert_cmpuint(r.ct->tuplehash[CT_DIR_REPLY].tuple.dport >> 8, ==, 140);
+	conntrack_table_destroy(f.t);
+}
+
 static void test_accounting_per_direction(void)
 {
 	struct fixture f;
@@ -391,6 +437,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/conntrack/max/full_table_evicts_unassured", test_table_full_evicts_unassured_first);
 	g_test_add_func("/conntrack/nat/masquerade_rewrites_reply_tuple", test_masquerade_rewrites_reply_tuple);
 	g_test_add_func("/conntrack/nat/masquerade_port_clash_picks_another", test_masquerade_port_clash_picks_another);
+	g_test_add_func("/conntrack/nat/masquerade_keeps_icmp_id_and_reply_type",
+			test_masquerade_keeps_icmp_id_and_reply_type);
+	g_test_add_func("/conntrack/icmpv6_neighbour_discovery_is_untracked",
+			test_icmpv6_neighbour_discovery_is_untracked);
 	g_test_add_func("/conntrack/ipv6_and_icmp_are_tracked", test_ipv6_and_icmp_are_tracked);
 	g_test_add_func("/conntrack/accounting_per_direction", test_accounting_per_direction);
 	return g_test_run();
