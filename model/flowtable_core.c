@@ -22,7 +22,14 @@ void flowtable_behaviour_for_kernel(struct flowtable_behaviour *b, u16 kernel)
 	b->kernel = kernel;
 	b->tcp_admit_established = kernel >= 518;
 	b->fixup_pickup = kernel < 518;
-	b->refresh_once_per_sec = kernel >= 604;
+	/*
+	 * "netfilter: flowtable: fix excessive hw offload attempts after failure" (396ef64113a8,
+	 * May 2022) limits the timeout update to once per second.  It is in mainline 5.19 and
+	 * was backported to 5.15 stable; Debian's 6.1 has it (the package changelog, and the
+	 * headers' flow_offload_refresh(..., bool force)).  A real 6.1 kernel in qemu expires
+	 * idle flows up to 1 s earlier than a per-packet refresh would (tests/kernel).
+	 */
+	b->refresh_once_per_sec = kernel >= 515;
 	b->hw_bidirectional = kernel >= 603;
 	/* NF_FLOW_CLOSING landed in 2025 (about 6.15); dated from patch mails, see spec §9 */
 	b->closing = kernel >= 615;
