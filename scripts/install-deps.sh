@@ -3,12 +3,18 @@
 # present are left alone, and apt-get is only called when something is missing.
 set -eu
 
-# busybox, conntrack, nftables: tests/collect runs traces/collect.sh under busybox sh and in
-# a network namespace with conntrack (those cases are skipped without them).
+# busybox-static, conntrack, nftables: tests/collect runs traces/collect.sh under busybox sh
+# and in a network namespace with conntrack (those cases are skipped without them).
+# busybox-static (not busybox, which it conflicts with) because tests/kernel copies
+# /bin/busybox into a VM's initramfs, where it must run without a libc.
+# qemu-system-x86, kmod, iproute2, iperf3, tcpdump: tests/kernel boots Debian's 6.1 kernel
+# under qemu with those tools (and nftables, conntrack) in its initramfs; the kernel itself
+# is fetched by scripts/kernel-deps.sh.
 PKGS="build-essential cmake ninja-build pkg-config
 libglib2.0-dev libsqlite3-dev libfyaml-dev libjson-glib-dev libpcap-dev
 sqlite3 valgrind
-busybox conntrack nftables"
+busybox-static conntrack nftables
+qemu-system-x86 kmod iproute2 iperf3 tcpdump"
 
 missing=""
 for p in $PKGS; do
