@@ -432,7 +432,8 @@ void run_record_flows(struct run *r)
 	for (i = 0; i < n; i++) {
 		struct traffic_flow_result fr;
 		struct results_flow f;
-		char cli[64], srv[64];
+		char cli[64], srv[64], paths[160];
+		u64 pp[ROUTER_PATH__COUNT];
 		u32 it = world_flow_item(w, i);
 		const struct scn_traffic *tr;
 		int d;
@@ -465,7 +466,14 @@ void run_record_flows(struct run *r)
 				f.lat_p99_ns = FS_MAX(f.lat_p99_ns, (s64)fr.latency[d].p99_ns);
 			}
 		}
-		f.path_json = NULL;   /* sim_router does not report a packet's path per flow */
+		/* packets of the flow (both directions) per path, as the router forwarded them */
+		sim_router_flow_paths(w->sr, i, pp);
+		g_snprintf(paths, sizeof(paths), "{\"slow\":%llu,\"flowtable\":%llu,\"ppe\":%llu,"
+			   "\"wed\":%llu}", (unsigned long long)pp[ROUTER_PATH_SLOW],
+			   (unsigned long long)pp[ROUTER_PATH_FLOWTABLE],
+			   (unsigned long long)pp[ROUTER_PATH_PPE],
+			   (unsigned long long)pp[ROUTER_PATH_WED]);
+		f.path_json = paths;
 		results_flow(r->res, &f);
 	}
 }

@@ -13,8 +13,10 @@
 #include <glib.h>
 #include <string.h>
 
+#include "netdev.h"
 #include "qdisc.h"
 #include "sim_router.h"
+#include "soc_profile.h"
 
 struct sr_ring {
 	struct sim_pkt **slot;
@@ -31,6 +33,7 @@ struct sr_port {
 	u64 rate_bps;
 	u32 overhead;               /* preamble + IFG bytes per frame (Ethernet: 20) */
 	u32 irq_core;
+	u8 wlan;                    /* a Wi-Fi interface: mac80211 RX and TX (GSO in software) */
 	struct qdisc *q;
 	struct sr_ring rx;
 	struct sr_ring hw;          /* hardware egress FIFO: PPE/WED frames, no qdisc */
@@ -60,7 +63,10 @@ struct sim_router {
 	struct sr_port port[SIM_ROUTER_MAX_PORTS];
 	struct sr_port *by_ifindex[FS_NETDEV_MAX];
 	struct sr_core cores[SIM_ROUTER_MAX_CORES];
+	struct soc_host host;       /* host cycle figures (all zero without a profile) */
 	struct sim_router_stats st;
+	u64 (*flow_path)[ROUTER_PATH__COUNT];   /* packets per path, by sim_pkt.flow */
+	u32 n_flow_path;
 };
 
 /* ------------------------------------------------------------------ rings ---- */
@@ -79,11 +85,6 @@ static bool ring_push(struct sr_ring *r, struct sim_pkt *p)
 	r->slot[(r->head + r->len) % r->cap] = p;
 	r->len++;
 	return true;
-}
-
-static struct sim_pkt *ring_peek(struct sr_ring *r)
-{
-	return r->len ? r->slot[r->head] : NULL;
 }
 
 static struct sim_pkt *ring_pop(struct sr_ring *r)
@@ -157,6 +158,23 @@ static void sr_drop(struct sim_router *sr, struct sim_pkt *p, u8 reason, u64 now
 		sim_pkt_free(sr->pool, p);
 		p = next;
 	}
+}
+
+/* Count n forwarded packets of p's traffic flow on path (grows the table, never per packet
+ * once every flow has been seen). */
+static void flow_path_count(struct sim_router *sr, const struct sim_pkt *p, u32 path, u32 n)
+{
+	if (p->flow >= SIM_ROUTER_MAX_FLOWS || path >= ROUTER_PATH__COUNT)
+		return;
+	if (p->flow >= sr->n_flow_path) {
+		u32 old = sr->n_flow_path, want = FS_MAX(p->flow + 1, old ? old * 2 : 64u);
+
+		want = FS_MIN(want, (u32)SIM_ROUTER_MAX_FLOWS);
+		sr->flow_path = g_realloc(sr->flow_path, (size_t)want * sizeof(*sr->flow_path));
+		memset(sr->flow_path + old, 0, (size_t)(want - old) * sizeof(*sr->flow_path));
+		sr->n_flow_path = want;
+	}
+	sr->flow_path[p->flow][path] += n;
 }
 
 /* ------------------------------------------------------------------ transmit ---- */
@@ -314,6 +332,56 @@ static void gso_fixup(struct sim_pkt *head, u32 seg_len[], u16 head_payload, u32
 	}
 }
 
+/*
+ * What the transmit side costs the host beyond the core's cost table, for an skb of n
+ * segments leaving port `out` (the cost table charges one driver transmit per skb):
+ *
+ *  - the egress qdisc runs in the transmitting context (net/core/dev.c __dev_xmit_skb,
+ *    qdisc_run), on the same CPU: fq_codel once per skb (sch_fq_codel.c keeps a GSO skb
+ *    whole); a shaping cake at or below 1 Gbit/s splits GSO skbs and queues every
+ *    segment (sch_cake.c cake_enqueue, CAKE_FLAG_SPLIT_GSO below
+ *    CAKE_SPLIT_GSO_THRESHOLD), so it pays segmentation and its cost per segment;
+ *  - a device that cannot segment gets the segments from software GSO (net/core/dev.c
+ *    validate_xmit_skb -> skb_gso_segment): Ethernet MACs without TSO, and every Wi-Fi
+ *    interface, which mac80211 segments itself (net/mac80211/tx.c
+ *    __ieee80211_subif_start_xmit), and PPPoE-encapsulated skbs; each extra segment pays
+ *    the driver transmit again.
+ */
+static u64 host_tx_cycles(const struct sim_router *sr, const struct sr_port *out,
+			  const struct fs_packet *h0, u32 n)
+{
+	const struct soc_host *h = &sr->host;
+	const struct fs_cost_table *cost = &router_get_config(sr->core)->cost;
+	u32 tx = out->wlan ? cost->tx_wifi : cost->tx_eth, i;
+	bool segmented = false, pppoe = false;
+	u64 c = 0;
+
+	/* a MAC's TSO parses IP/TCP behind an Ethernet (+VLAN) header: a PPPoE session
+	 * header in between leaves the segmentation to software */
+	for (i = 0; i < h0->num_encap; i++)
+		pppoe |= h0->encap[i].proto == FS_ETH_P_PPP_SES;
+
+	if (out->q && !strcmp(out->q->ops->kind, "fq_codel")) {
+		c += h->qdisc_fq_codel;
+	} else if (out->q && !strcmp(out->q->ops->kind, "cake")) {
+		u64 rate = out->q->params.rate_bps;
+
+		if (n > 1 && rate && rate <= 1000000000ULL) {
+			c += (u64)n * (h->qdisc_cake + h->gso_segment_cycles);
+			segmented = true;
+		} else {
+			c += h->qdisc_cake;
+		}
+	}
+	if (n > 1 && !segmented && (out->wlan || !h->tso || pppoe)) {
+		c += (u64)n * h->gso_segment_cycles;
+		segmented = true;
+	}
+	if (segmented)
+		c += (u64)(n - 1) * tx;
+	return c;
+}
+
 /* Run one packet (or GRO aggregate) through the core on core c. */
 static void process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64 now)
 {
@@ -337,16 +405,18 @@ static void process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p,
 		p->hdr.payload = (u16)FS_MIN(payload, 65535u);
 	}
 	router_cpu_receive(sr->core, &p->hdr, FS_MAX(now, c->busy_until), &res);
-	core_charge(sr, c, now, res.cycles);
 	if (n > 1)
 		gso_fixup(p, seg_len, head_payload, n);
+	out = res.verdict == ROUTER_FORWARD && res.tx_dev < FS_NETDEV_MAX ?
+	      sr->by_ifindex[res.tx_dev] : NULL;
+	core_charge(sr, c, now, res.cycles + (out ? host_tx_cycles(sr, out, &p->hdr, n) : 0));
 	if (res.verdict != ROUTER_FORWARD) {
 		sr_drop(sr, p, res.verdict == ROUTER_DROP ? res.drop_reason : 0, c->busy_until);
 		return;
 	}
 	sr->st.path_packets[res.path] += n;
 	sr->st.path_bytes[res.path] += total;
-	out = res.tx_dev < FS_NETDEV_MAX ? sr->by_ifindex[res.tx_dev] : NULL;
+	flow_path_count(sr, p, res.path, n);
 	if (!out) {
 		sr_drop(sr, p, ROUTER_DROP_NO_ROUTE, c->busy_until);
 		return;
@@ -366,42 +436,124 @@ static bool gro_mergeable(const struct sim_pkt *head, const struct sim_pkt *p, u
 	       fs_tuple_equal(&a->t, &b->t);
 }
 
-/* Take up to budget frames from a port's ring, merging TCP segments (GRO). */
+/* An skb leaving GRO: to the core RPS picks for its flow, or processed here. */
+static void gro_deliver(struct sim_router *sr, struct sr_core *c, struct sim_pkt *head,
+			u32 segs, u64 now)
+{
+	struct sr_core *target = c;
+
+	if (sr->cpu.rps && sr->cpu.cores > 1)
+		target = &sr->cores[flow_hash(&head->hdr.t) % sr->cpu.cores];
+	if (target != c) {
+		core_charge(sr, c, now, sr->cpu.rps_cycles);
+		if (!ring_push(&target->backlog, head)) {
+			sr->st.backlog_drops += segs;
+			sr_drop(sr, head, SIM_DROP_BACKLOG, c->busy_until);
+			return;
+		}
+		core_schedule(target, c->busy_until);
+		return;
+	}
+	process(sr, c, head, now);
+}
+
+/*
+ * Packets GRO could hold to merge later ones into: TCP data without SYN/FIN/RST, behind
+ * Ethernet or 802.1Q (vlan_gro_receive).  A PPPoE session frame is not: no kernel up to
+ * 6.12 registers GRO for ETH_P_PPP_SES (Felix Fietkau's "pppoe: implement GRO support" is
+ * still a netdev patch, calibration.md row 9), so dev_gro_receive passes it up alone.
+ */
+static bool gro_candidate(const struct sim_router *sr, const struct sim_pkt *p)
+{
+	const struct fs_packet *h = &p->hdr;
+	u32 i;
+
+	for (i = 0; i < h->num_encap; i++)
+		if (h->encap[i].proto == FS_ETH_P_PPP_SES)
+			return false;
+	return sr->cpu.gro_segs > 1 && h->t.proto == FS_IPPROTO_TCP && h->payload &&
+	       !(h->tcp_flags & (FS_TCP_SYN | FS_TCP_FIN | FS_TCP_RST)) &&
+	       !(h->flags & (FS_PKT_FRAG | FS_PKT_IPOPT));
+}
+
+static bool gro_same_flow(const struct sim_pkt *a, const struct sim_pkt *b)
+{
+	return a->hdr.iif == b->hdr.iif && a->hdr.num_encap == b->hdr.num_encap &&
+	       fs_tuple_equal(&a->hdr.t, &b->hdr.t);
+}
+
+/*
+ * Take up to budget frames from a port's ring, merging TCP segments (GRO) the way
+ * net/core/gro.c does within a NAPI poll: dev_gro_receive keeps the aggregates of up to
+ * MAX_GRO_SKBS (8) flows open at once (napi->gro_hash), so segments of several
+ * interleaved TCP streams each join their own flow's aggregate; a packet of a flow that
+ * cannot merge (pure ACK, FIN, aggregate full) flushes that flow's aggregate first, so a
+ * flow's order is kept; a ninth flow flushes the oldest (gro_flush_oldest); the poll's
+ * end flushes the rest (napi_complete_done / napi_gro_flush).
+ */
+#define SR_GRO_MAX_HELD 8
+
 static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *pt, u32 budget,
 		     u64 now)
 {
-	u32 done = 0;
+	struct sim_pkt *held[SR_GRO_MAX_HELD], *tail[SR_GRO_MAX_HELD];
+	u32 segs[SR_GRO_MAX_HELD];
+	u32 done = 0, nh = 0, i;
 
 	while (done < budget && pt->rx.len) {
-		struct sim_pkt *head = ring_pop(&pt->rx), *tail = head, *p;
-		u32 segs = 1;
-		struct sr_core *target = c;
+		struct sim_pkt *p = ring_pop(&pt->rx);
+		bool merged = false;
 
 		done++;
-		/* napi_gro_receive: same flow, back to back in this poll */
-		while (done < budget && (p = ring_peek(&pt->rx)) &&
-		       gro_mergeable(head, p, segs, sr->cpu.gro_segs)) {
-			ring_pop(&pt->rx);
-			tail->next = p;
-			tail = p;
-			segs++;
-			done++;
-			sr->st.gro_merged++;
-		}
-		if (sr->cpu.rps && sr->cpu.cores > 1)
-			target = &sr->cores[flow_hash(&head->hdr.t) % sr->cpu.cores];
-		if (target != c) {
-			core_charge(sr, c, now, sr->cpu.rps_cycles);
-			if (!ring_push(&target->backlog, head)) {
-				sr->st.backlog_drops += segs;
-				sr_drop(sr, head, SIM_DROP_BACKLOG, c->busy_until);
+		/*
+		 * In the NAPI poll, before RPS: mac80211 handles every Wi-Fi frame (mt76
+		 * mac80211.c mt76_rx_complete: ieee80211_rx_list per frame, then
+		 * napi_gro_receive), and GRO pays per merged segment (net/core/gro.c
+		 * dev_gro_receive -> tcp_gro_receive -> skb_gro_receive).
+		 */
+		if (pt->wlan)
+			core_charge(sr, c, now, sr->host.wifi_rx_extra);
+		for (i = 0; i < nh && !merged; i++) {
+			if (!gro_same_flow(held[i], p))
 				continue;
+			/* tcp_gro_receive flushes unless the segment continues the aggregate */
+			if (gro_candidate(sr, p) &&
+			    gro_mergeable(held[i], p, segs[i], sr->cpu.gro_segs) &&
+			    p->hdr.seq == tail[i]->hdr.seq + tail[i]->hdr.payload) {
+				tail[i]->next = p;
+				tail[i] = p;
+				segs[i]++;
+				sr->st.gro_merged++;
+				core_charge(sr, c, now, sr->host.gro_merge_cycles);
+				merged = true;
+				break;
 			}
-			core_schedule(target, c->busy_until);
+			/* same flow, cannot merge: the held aggregate goes up first */
+			gro_deliver(sr, c, held[i], segs[i], now);
+			nh--;
+			memmove(&held[i], &held[i + 1], (nh - i) * sizeof(held[0]));
+			memmove(&tail[i], &tail[i + 1], (nh - i) * sizeof(tail[0]));
+			memmove(&segs[i], &segs[i + 1], (nh - i) * sizeof(segs[0]));
+			break;
+		}
+		if (merged)
+			continue;
+		if (!gro_candidate(sr, p)) {
+			gro_deliver(sr, c, p, 1, now);
 			continue;
 		}
-		process(sr, c, head, now);
+		if (nh == SR_GRO_MAX_HELD) {
+			gro_deliver(sr, c, held[0], segs[0], now);
+			nh--;
+			memmove(&held[0], &held[1], nh * sizeof(held[0]));
+			memmove(&tail[0], &tail[1], nh * sizeof(tail[0]));
+			memmove(&segs[0], &segs[1], nh * sizeof(segs[0]));
+		}
+		held[nh] = tail[nh] = p;
+		segs[nh++] = 1;
 	}
+	for (i = 0; i < nh; i++)
+		gro_deliver(sr, c, held[i], segs[i], now);
 	return done;
 }
 
@@ -459,6 +611,7 @@ void sim_router_rx(struct sim_router *sr, u16 ifindex, struct sim_pkt *p)
 		}
 		sr->st.path_packets[res.path]++;
 		sr->st.path_bytes[res.path] += p->hdr.len;
+		flow_path_count(sr, p, res.path, 1);
 		if (stale)
 			p->flags |= SIM_PKT_MISDELIVERED;   /* leaves on the wire, arrives nowhere */
 		if (!ring_push(&out->hw, p)) {
@@ -513,6 +666,9 @@ struct sim_router *sim_router_create(struct engine *eng, struct router *core,
 		sr->cpu.hw_fifo = 1024;
 	if (sr->cpu.gro_segs > 64)
 		sr->cpu.gro_segs = 64;
+	if (cpu->host)
+		sr->host = *cpu->host;
+	sr->cpu.host = NULL;        /* the copy above is what is used */
 	sr->pool = pool;
 	sr->tx = tx;
 	sr->drop = drop;
@@ -544,6 +700,7 @@ void sim_router_destroy(struct sim_router *sr)
 	}
 	for (i = 0; i < sr->cpu.cores; i++)
 		g_free(sr->cores[i].backlog.slot);
+	g_free(sr->flow_path);
 	g_free(sr);
 }
 
@@ -551,6 +708,7 @@ int sim_router_add_port(struct sim_router *sr, u16 ifindex, u64 rate_bps, u32 ov
 			struct qdisc *q, u32 irq_core)
 {
 	struct sr_port *pt = NULL;
+	struct fs_netdev *dev;
 	char err[128];
 	u32 i;
 
@@ -576,6 +734,8 @@ int sim_router_add_port(struct sim_router *sr, u16 ifindex, u64 rate_bps, u32 ov
 	pt->overhead = overhead;
 	pt->q = q;
 	pt->irq_core = irq_core < sr->cpu.cores ? irq_core : 0;
+	dev = fs_netdev_get(router_netconf(sr->core), ifindex);
+	pt->wlan = dev && dev->kind == FS_NETDEV_WLAN;
 	ring_init(&pt->rx, sr->cpu.rx_ring);
 	ring_init(&pt->hw, sr->cpu.hw_fifo);
 	sr->by_ifindex[ifindex] = pt;
@@ -592,4 +752,16 @@ struct qdisc *sim_router_port_qdisc(struct sim_router *sr, u16 ifindex)
 	struct sr_port *pt = ifindex < FS_NETDEV_MAX ? sr->by_ifindex[ifindex] : NULL;
 
 	return pt ? pt->q : NULL;
+}
+
+bool sim_router_flow_paths(const struct sim_router *sr, u32 flow, u64 out[ROUTER_PATH__COUNT])
+{
+	u32 i;
+	bool any = false;
+
+	for (i = 0; i < ROUTER_PATH__COUNT; i++) {
+		out[i] = flow < sr->n_flow_path ? sr->flow_path[flow][i] : 0;
+		any |= out[i] != 0;
+	}
+	return any;
 }

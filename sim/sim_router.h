@@ -6,9 +6,11 @@
  *   wire -> port -> [PPE: bound entry -> hardware egress FIFO, no CPU, no qdisc]
  *                -> RX ring (finite; a full ring drops for free, in the NIC)
  *                -> NAPI poll on the port's IRQ core: up to `budget` frames per poll,
- *                   GRO merges back-to-back TCP segments of one flow, RPS hands each
- *                   packet (by flow hash) to the backlog of the core that processes it
- *                -> the core pays the cycles router_cpu_receive() charges, in time
+ *                   mac80211 RX per Wi-Fi frame, GRO merges the TCP segments of up to 8
+ *                   flows per poll (net/core/gro.c), RPS hands each packet (by flow hash)
+ *                   to the backlog of the core that processes it
+ *                -> the core pays the cycles router_cpu_receive() charges, in time, plus
+ *                   the host's share (qdisc, software GSO: sim_cpu_params.host)
  *                -> egress qdisc of the transmit port (fq_codel, cake, pfifo, ...)
  *                -> link serialisation at line rate -> tx callback (the world delivers it)
  *
@@ -28,6 +30,9 @@
 
 #define SIM_ROUTER_MAX_CORES 8
 #define SIM_ROUTER_MAX_PORTS 16
+#define SIM_ROUTER_MAX_FLOWS (1u << 22)   /* flows whose paths are counted (sim_pkt.flow) */
+
+struct soc_host;
 
 struct sim_cpu_params {
 	u32 cores;              /* CPU cores (1..8) */
@@ -40,6 +45,14 @@ struct sim_cpu_params {
 	u32 gro_segs;           /* max TCP segments GRO merges (0/1: GRO off) */
 	u32 hw_fifo;            /* frames the hardware egress queue holds (PPE path) */
 	u8 rps;                 /* spread processing over all cores by flow hash */
+	/*
+	 * The SoC profile's host figures (soc_profile.h), copied at creation; NULL charges
+	 * none of them.  With them the host pays what the core's cost table leaves to it:
+	 * mac80211 RX per Wi-Fi frame, GRO merging, the egress qdisc (fq_codel per skb, a
+	 * shaping cake per segment), software GSO where the transmit device cannot segment
+	 * (Wi-Fi always, Ethernet without TSO), and Wi-Fi driver TX in the mt76 TX worker.
+	 */
+	const struct soc_host *host;
 };
 
 /* a frame left port `ifindex` at `now` (last bit on the wire); misdelivered: the hardware
@@ -82,6 +95,13 @@ struct sim_router_stats {
 	u64 tx_frames, tx_bytes;
 };
 const struct sim_router_stats *sim_router_get_stats(const struct sim_router *sr);
+/*
+ * Packets of traffic flow `flow` (sim_pkt.flow, both directions) the router forwarded, per
+ * path (enum router_path: slow, flowtable, PPE, WED), as path_packets counts them (a GRO
+ * aggregate counts its segments).  Returns false if it forwarded none (out all zero).
+ */
+bool sim_router_flow_paths(const struct sim_router *sr, u32 flow, u64 out[ROUTER_PATH__COUNT]);
+
 /* Qdisc of a port (for its statistics), or NULL. */
 struct qdisc *sim_router_port_qdisc(struct sim_router *sr, u16 ifindex);
 

@@ -148,6 +148,7 @@ struct traffic_p2p {
 	u64 start;
 	u64 duration;
 	u8 cc;
+	u16 mss;                /* TCP flows' MSS (the path's: 1452 over PPPoE); 0: 1460 / 1440 */
 };
 
 struct traffic_web {
@@ -160,6 +161,7 @@ struct traffic_web {
 	u64 start;
 	u64 duration;           /* arrivals stop after it; started flows complete */
 	u8 cc;
+	u16 mss;                /* the path's MSS (1452 over PPPoE); 0: 1460 (IPv4) / 1440 (IPv6) */
 };
 
 struct traffic_game {

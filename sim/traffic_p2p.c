@@ -76,7 +76,7 @@ int traffic_add_p2p(struct traffic *t, const struct traffic_p2p *d, char *err, s
 		return -1;
 	}
 	trf_tcp_one_way_apps(app, 0, TCP_BYTES_UNLIMITED, 0, (u64)MIN_RATE_BPS, c.block);
-	if (trf_tcp_validate(t, &c.hosts, c.cc, 0, 0, app, k, err, errlen))
+	if (trf_tcp_validate(t, &c.hosts, c.cc, c.mss, 0, app, k, err, errlen))
 		return -1;
 	return trf_gen_add(t, TRAFFIC_P2P, &c, sizeof(c), c.start);
 }
@@ -125,7 +125,7 @@ static u32 p2p_flow_new(struct traffic *t, u32 gi, u32 slot)
 		struct tcp_app app[2];
 
 		trf_tcp_one_way_apps(app, sender, TCP_BYTES_UNLIMITED, 0, rate, d.block);
-		return trf_tcp_flow_start(t, gi, &tu, &d.hosts, d.cc, 0, 0, app);
+		return trf_tcp_flow_start(t, gi, &tu, &d.hosts, d.cc, d.mss, 0, app);
 	} else {
 		struct udp_stream st[2];
 

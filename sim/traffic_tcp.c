@@ -222,7 +222,7 @@ int traffic_add_web(struct traffic *t, const struct traffic_web *d, char *err, s
 	app[0].wait_eof = true;
 	app[1].bytes = 1;
 	app[1].after_rcv = c.request;
-	if (trf_tcp_validate(t, &c.hosts, c.cc, 0, 0, app, k, err, errlen))
+	if (trf_tcp_validate(t, &c.hosts, c.cc, c.mss, 0, app, k, err, errlen))
 		return -1;
 	return trf_gen_add(t, TRAFFIC_WEB, &c, sizeof(c), c.start);
 }
@@ -252,7 +252,7 @@ static void web_arrival_ev(struct engine *eng, engine_arg a, engine_arg b)
 	app[0].wait_eof = true;
 	app[1].bytes = bytes;
 	app[1].after_rcv = d.request;
-	trf_tcp_flow_start(t, gi, &tu, &d.hosts, d.cc, 0, 0, app);
+	trf_tcp_flow_start(t, gi, &tu, &d.hosts, d.cc, d.mss, 0, app);
 	web_schedule(t, gi);
 }
 

@@ -461,6 +461,7 @@ static int build_machine(struct world *w, struct yu_diag *d)
 	cpu.gro_segs = hp->gro ? hp->gro_max_segments : 0;
 	cpu.hw_fifo = hp->tx_ring;
 	cpu.rps = 0;   /* the profiles' costs are fitted to one CPU doing the work */
+	cpu.host = hp; /* mac80211 RX, GRO, qdisc and software GSO cycles (sim_router.h) */
 	w->sr = sim_router_create(w->eng, w->r, &cpu, &w->pool, world_router_tx,
 				  world_router_drop, w);
 	w->ports = g_new0(struct world_port, s->n_ports + 1);
@@ -491,9 +492,10 @@ static int build_machine(struct world *w, struct yu_diag *d)
 		wp->q = port_qdisc(w, i, d);
 		if (!wp->q && d->errors)
 			return -1;
-		/* one Ethernet interrupt (mtk_eth_soc has one RX NAPI for all GMACs) on CPU 0;
-		 * each radio's interrupt on the next CPU */
-		irq = wlan ? (u32)(p->radio + 1) % cpu.cores : 0;
+		/* every interrupt on CPU 0: the default affinity is all CPUs and the GIC routes
+		 * to the first of the mask (irq-mips-gic.c, irq-gic.c gic_set_affinity);
+		 * OpenWrt moves none unless packet_steering is set (sim_router.h) */
+		irq = 0;
 		if (sim_router_add_port(w->sr, wp->ifindex, wlan ? 0 : p->rate_bps, wlan ? 0 : 20,
 					wp->q, irq)) {
 			yu_error_at(d, s->file, p->line, p->col, "port '%s': more than %d physical "

@@ -253,6 +253,7 @@ static int add_item(struct world *w, u32 i, struct yu_diag *d)
 		p.start = tr->start_ns;
 		p.duration = dur;
 		p.cc = tr->cc == SCN_CC_RENO ? TCP_CC_RENO : TCP_CC_CUBIC;
+		p.mss = path_mss(w, tr->client, it->server, tr->family);
 		g = traffic_add_p2p(w->traffic, &p, err, sizeof(err));
 		if (g >= 0)
 			it->gens[it->n_gens++] = (u32)g;
@@ -269,6 +270,7 @@ static int add_item(struct world *w, u32 i, struct yu_diag *d)
 		wb.start = tr->start_ns;
 		wb.duration = dur;
 		wb.cc = tr->cc == SCN_CC_RENO ? TCP_CC_RENO : TCP_CC_CUBIC;
+		wb.mss = path_mss(w, tr->client, tr->server, tr->family);
 		g = traffic_add_web(w->traffic, &wb, err, sizeof(err));
 		if (g >= 0)
 			it->gens[it->n_gens++] = (u32)g;

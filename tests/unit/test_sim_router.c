@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "ppe.h"
+#include "qdisc.h"
 #include "sim_router.h"
+#include "soc_profile.h"
 #include "testutil.h"
 
 #define MBIT 1000000ULL
@@ -46,15 +48,22 @@ static const char *rules_fmt =
 	"	}\n"
 	"}\n";
 
-/* MT7620-like: one 580 MHz core; cycles per path roughly as calibration.md A.4 derives */
-static void world_init(struct world *w, const char *offload)
+static void no_drop(void *ctx, struct qdisc_pkt *pkt, enum qdisc_drop_reason why, u64 now)
+{
+}
+
+/* MT7620-like: one 580 MHz core; cycles per path roughly as calibration.md A.4 derives.
+ * host: the SoC profile's host figures (NULL: none); fq_codel on the WAN port if set. */
+static void world_init_gro(struct world *w, const char *offload, const struct soc_host *host,
+			   bool wan_fq_codel, u32 gro_segs)
 {
 	struct router_config cfg;
 	struct sim_cpu_params cpu = { .cores = 1, .mhz = 580, .napi_budget = 64, .rx_ring = 256,
 				      .irq_cycles = 2000, .gro_segs = 0 };
 	GError *err = NULL;
-	char *rules;
+	char *rules, qerr[128];
 	bool ft = strcmp(offload, "none") != 0, hw = !strcmp(offload, "hw");
+	struct qdisc *q = NULL;
 
 	memset(w, 0, sizeof(*w));
 	router_config_default(&cfg);
@@ -81,9 +90,26 @@ static void world_init(struct world *w, const char *offload)
 				ft ? "meta l4proto { tcp, udp } flow offload @ft" : "");
 	g_assert_true(lab_nft(&w->lab, rules, 0, &err));
 	g_free(rules);
+	cpu.host = host;
+	cpu.gro_segs = gro_segs;
 	w->sr = sim_router_create(w->eng, w->lab.r, &cpu, &w->pool, on_tx, on_drop, w);
+	if (wan_fq_codel) {
+		q = qdisc_create("fq_codel", NULL, no_drop, NULL, qerr, sizeof(qerr));
+		g_assert_nonnull(q);
+	}
 	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.lan, 100 * MBIT, 20, NULL, 0), ==, 0);
-	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.wan, 100 * MBIT, 20, NULL, 0), ==, 0);
+	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.wan, 100 * MBIT, 20, q, 0), ==, 0);
+}
+
+static void world_init_host(struct world *w, const char *offload, const struct soc_host *host,
+			    bool wan_fq_codel)
+{
+	world_init_gro(w, offload, host, wan_fq_codel, 0);
+}
+
+static void world_init(struct world *w, const char *offload)
+{
+	world_init_host(w, offload, NULL, false);
 }
 
 static void world_free(struct world *w)
@@ -184,6 +210,133 @@ static void test_hardware_offload_keeps_the_probe(void)
 	g_assert_cmpfloat(busy, <, 0.5);
 }
 
+/* Run the probe (and the flood) on an initialised world for 3 s. */
+static void run_sources(struct world *w, struct source *probe, struct source *fl)
+{
+	engine_schedule(w->eng, TU_MS(1), source_tick, ENGINE_PTR(probe), ENGINE_NOARG);
+	if (fl)
+		engine_schedule(w->eng, TU_MS(1), source_tick, ENGINE_PTR(fl), ENGINE_NOARG);
+	engine_run_until(w->eng, TU_SEC(4));
+}
+
+/* Packets per path are counted per traffic flow, and add up to the router's totals. */
+static void test_paths_counted_per_flow(void)
+{
+	struct world w;
+	struct source probe = { &w, 5000, 1000, 0, 2000000, TU_SEC(3), 0 };
+	struct source fl = { &w, 6000, 46, 1, 7467, TU_SEC(3), 0 };
+	u64 a[ROUTER_PATH__COUNT], b[ROUTER_PATH__COUNT];
+	const struct sim_router_stats *st;
+	u32 i;
+
+	world_init(&w, "hw");
+	run_sources(&w, &probe, &fl);
+	st = sim_router_get_stats(w.sr);
+	g_assert_true(sim_router_flow_paths(w.sr, 0, a));
+	g_assert_true(sim_router_flow_paths(w.sr, 1, b));
+	/* the probe: its first packets through the CPU (slow path, then the flowtable until
+	 * the PPE binds it), then the PPE; never WED (no Wi-Fi) */
+	g_assert_cmpuint(a[ROUTER_PATH_SLOW], >=, 1);
+	g_assert_cmpuint(a[ROUTER_PATH_PPE], >, a[ROUTER_PATH_SLOW] + a[ROUTER_PATH_FLOWTABLE]);
+	g_assert_cmpuint(a[ROUTER_PATH_WED], ==, 0);
+	g_assert_cmpuint(b[ROUTER_PATH_PPE], >, 0);
+	for (i = 0; i < ROUTER_PATH__COUNT; i++)
+		g_assert_cmpuint(a[i] + b[i], ==, st->path_packets[i]);
+	/* the probe's forwarded packets are the ones delivered (nothing is lost after the
+	 * router with this load on the PPE) */
+	g_assert_cmpuint(a[ROUTER_PATH_SLOW] + a[ROUTER_PATH_FLOWTABLE] + a[ROUTER_PATH_PPE],
+			 ==, w.delivered[0]);
+	/* a flow the router never saw */
+	g_assert_false(sim_router_flow_paths(w.sr, 7, a));
+	g_assert_cmpuint(a[ROUTER_PATH_SLOW] + a[ROUTER_PATH_PPE], ==, 0);
+	world_free(&w);
+}
+
+/* The host pays the egress qdisc: fq_codel once per packet, on the core that forwards it. */
+static void test_fq_codel_cycles_charged(void)
+{
+	struct soc_host host;
+	u64 cycles[2];
+	u64 sent = 0;
+	int k;
+
+	memset(&host, 0, sizeof(host));
+	host.qdisc_fq_codel = 1000;
+	for (k = 0; k < 2; k++) {
+		struct world w;
+		struct source probe = { &w, 5000, 1000, 0, 2000000, TU_SEC(3), 0 };
+
+		world_init_host(&w, "none", &host, k == 1);
+		run_sources(&w, &probe, NULL);
+		cycles[k] = sim_router_get_stats(w.sr)->cycles[0];
+		g_assert_cmpuint(w.delivered[0], ==, probe.sent);
+		sent = probe.sent;
+		world_free(&w);
+	}
+	/* the same packets at the same times: the difference is the qdisc, 1000 per packet */
+	g_assert_cmpuint(cycles[1] - cycles[0], ==, 1000 * sent);
+}
+
+/* A burst of TCP segments of two flows, interleaved A B A B ..., in one RX ring. */
+struct burst {
+	struct world *w;
+	u32 n;
+	bool pppoe;          /* frames carry a PPPoE session header */
+	bool gap;            /* flow A skips a segment half-way (a loss before the router) */
+};
+
+static void burst_ev(struct engine *eng, engine_arg a, engine_arg b)
+{
+	struct burst *bu = a.p;
+	u32 seq[2] = { 1000, 5000 }, i;
+
+	for (i = 0; i < bu->n; i++) {
+		struct sim_pkt *p = sim_pkt_alloc(&bu->w->pool);
+		u32 f = i & 1;
+
+		p->hdr = tu_packet("10.0.1.99", (u16)(7000 + f), "10.0.2.99", 80, FS_IPPROTO_TCP,
+				   bu->w->lab.lan, 1040);
+		p->hdr.payload = 1000;
+		p->hdr.tcp_flags = FS_TCP_ACK;
+		if (bu->gap && f == 0 && i == bu->n / 2)
+			seq[0] += 1000;
+		p->hdr.seq = seq[f];
+		seq[f] += 1000;
+		if (bu->pppoe) {
+			p->hdr.num_encap = 1;
+			p->hdr.encap[0].proto = FS_ETH_P_PPP_SES;
+			p->hdr.encap[0].id = 0x11;
+		}
+		p->flow = f;
+		sim_router_rx(bu->w->sr, bu->w->lab.lan, p);
+	}
+}
+
+static u64 gro_merged_for(bool pppoe, bool gap)
+{
+	struct world w;
+	struct burst bu = { &w, 16, pppoe, gap };
+	u64 merged;
+
+	world_init_gro(&w, "none", NULL, false, 45);
+	engine_schedule(w.eng, TU_MS(1), burst_ev, ENGINE_PTR(&bu), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(100));
+	merged = sim_router_get_stats(w.sr)->gro_merged;
+	world_free(&w);
+	return merged;
+}
+
+/* GRO keeps several flows' aggregates open in a poll (net/core/gro.c gro_hash): 16
+ * interleaved segments of two flows make two aggregates; a sequence gap flushes; PPPoE
+ * session frames never merge (no GRO handler for ETH_P_PPP_SES). */
+static void test_gro_interleaved_flows(void)
+{
+	g_assert_cmpuint(gro_merged_for(false, false), ==, 14);
+	/* flow A's gap closes its aggregate and opens another: one merge fewer */
+	g_assert_cmpuint(gro_merged_for(false, true), ==, 13);
+	g_assert_cmpuint(gro_merged_for(true, false), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -193,5 +346,8 @@ int main(int argc, char **argv)
 			test_software_offload_helps_but_saturates);
 	g_test_add_func("/sim_router/hardware_offload_keeps_the_probe",
 			test_hardware_offload_keeps_the_probe);
+	g_test_add_func("/sim_router/paths_counted_per_flow", test_paths_counted_per_flow);
+	g_test_add_func("/sim_router/fq_codel_cycles_charged", test_fq_codel_cycles_charged);
+	g_test_add_func("/sim_router/gro_interleaved_flows", test_gro_interleaved_flows);
 	return g_test_run();
 }
