@@ -3,7 +3,8 @@
  * cmd_run.c - `flowsim run SCENARIO`: load and validate the scenario, build the world,
  * run it, and write what was asked: the text summary (stdout), the JSON summary (--json or
  * output.json), the SQLite results (--db or output.database), the trace directory
- * (--trace-dir).
+ * (--trace-dir).  --replay CAPTURE drives the router with a capture (sim/replay.h); the
+ * capture is read and checked before anything is written, like the scenario.
  *
  * Nothing is written before the scenario has loaded and its world has been built, so a
  * malformed scenario leaves no database row and no file.  The database run is one
@@ -55,7 +56,7 @@ static gboolean write_atomic(const char *path, const char *text, GError **error)
 }
 
 struct cli {
-	gchar *seed, *duration, *json, *db, *trace_dir, *soc_dir;
+	gchar *seed, *duration, *json, *db, *trace_dir, *soc_dir, *replay;
 	gboolean quiet, force;
 };
 
@@ -76,6 +77,9 @@ static int parse_args(int argc, char **argv, struct cli *c, char **scenario)
 		  "write conntrack/PPE snapshots and conntrack -E lines to DIR", "DIR" },
 		{ "force", 0, 0, G_OPTION_ARG_NONE, &c->force,
 		  "replace an existing trace directory written by flowsim", NULL },
+		{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &c->replay,
+		  "drive the router with a pcap/pcapng capture's packets at their time stamps "
+		  "(the scenario's replay: section maps sources to ports)", "CAPTURE" },
 		{ "soc-dir", 0, 0, G_OPTION_ARG_FILENAME, &c->soc_dir,
 		  "where SoC profile names are looked up", "DIR" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet,
@@ -230,6 +234,7 @@ int cmd_run(int argc, char **argv)
 	s = scenario_load(path, c.soc_dir, &d);
 	if (s) {
 		o.soc_dir = c.soc_dir;
+		o.replay = c.replay;
 		o.progress = !c.quiet && isatty(STDERR_FILENO);
 		r = run_create(s, &o, &d);
 	}
@@ -269,5 +274,6 @@ out:
 	g_free(c.db);
 	g_free(c.trace_dir);
 	g_free(c.soc_dir);
+	g_free(c.replay);
 	return rc;
 }

@@ -88,8 +88,25 @@ struct run *run_create(const struct scenario *s, const struct run_opts *o, struc
 	wo.seed = r->seed;
 	wo.duration_ns = r->duration_ns;
 	wo.soc_dir = o->soc_dir;
+	if (o->replay) {
+		if (!s->replay.present) {
+			yu_error_at(d, s->file, 0, 0, "--replay %s: the scenario has no replay: "
+				    "section (which router port captured packets arrive on: replay: "
+				    "{ports: [{from: PREFIX, port: NAME}]}, docs/scenario.md)",
+				    o->replay);
+			g_free(r);
+			return NULL;
+		}
+		r->replay = replay_load(s, o->replay, r->duration_ns, d);
+		if (!r->replay) {
+			g_free(r);
+			return NULL;
+		}
+	}
 	r->w = world_create(s, &wo, on_core_event, r, d);
-	if (!r->w) {
+	if (!r->w || (r->replay && replay_attach(r->replay, r->w, d))) {
+		world_destroy(r->w);
+		replay_destroy(r->replay);
 		g_free(r);
 		return NULL;
 	}
@@ -116,6 +133,7 @@ void run_destroy(struct run *r)
 	r->res = NULL;
 	r->td = NULL;
 	world_destroy(r->w);
+	replay_destroy(r->replay);   /* after the world: its teardown may still report drops */
 	g_free(r->prev_item_bytes);
 	g_free(r->prev_qdisc_drops);
 	g_free(r->snap_at_idx);

@@ -30,6 +30,7 @@
 
 #include <glib.h>
 
+#include "replay.h"
 #include "results.h"
 #include "scenario.h"
 #include "tracedir.h"
@@ -41,6 +42,7 @@ struct run_opts {
 	u64 duration_ns;            /* 0: the scenario's */
 	const char *soc_dir;
 	bool progress;              /* progress bar on stderr */
+	const char *replay;         /* --replay CAPTURE (sim/replay.h), NULL: none */
 };
 
 /* Per-sample accumulators of the summary (maxima over the run). */
@@ -59,6 +61,7 @@ struct run {
 	struct world *w;
 	struct results *res;        /* optional */
 	struct tracedir *td;        /* optional */
+	struct replay *replay;      /* --replay: the capture being replayed, else NULL */
 	/* sampling */
 	u64 interval_ns;
 	u64 next_sample;
@@ -80,7 +83,8 @@ struct run {
 
 /*
  * Build the world of a loaded scenario.  NULL with errors in d (FILE:LINE:COL of what
- * cannot be built).  The scenario must outlive the run.
+ * cannot be built).  The scenario must outlive the run.  With o->replay, the capture is read
+ * first (its errors name the capture) and the scenario must have a replay: section.
  */
 struct run *run_create(const struct scenario *s, const struct run_opts *o, struct yu_diag *d);
 void run_destroy(struct run *r);

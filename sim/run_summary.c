@@ -394,6 +394,55 @@ static void json_events_drops(struct jw *j, struct run *r)
 	jw_close(j, '}');
 }
 
+/* --replay: what became of the capture's packets (docs/results-json.md, "replay"). */
+static void json_replay(struct jw *j, struct run *r)
+{
+	const struct replay_stats *rs;
+	u32 i;
+
+	if (!r->replay)
+		return;
+	rs = replay_get_stats(r->replay);
+	jw_open(j, "replay", '{');
+	jw_str(j, "file", replay_file(r->replay));
+	jw_str(j, "linktype", replay_linktype(r->replay));
+	jw_u64(j, "first_ts_ns", rs->first_ts_ns);
+	jw_u64(j, "records", rs->records);
+	jw_u64(j, "decoded", rs->decoded);
+	jw_open(j, "skipped", '{');
+	for (i = 0; i < PCAP_SKIP__COUNT; i++)
+		jw_u64(j, pcap_skip_reason_name((enum pcap_skip_reason)i), rs->skipped[i]);
+	jw_close(j, '}');
+	jw_u64(j, "unmapped", rs->unmapped);
+	jw_u64(j, "after_end", rs->after_end);
+	jw_u64(j, "reordered", rs->reordered);
+	jw_u64(j, "injected", rs->injected);
+	jw_u64(j, "link_down", rs->link_down);
+	jw_u64(j, "forwarded", rs->forwarded);
+	jw_u64(j, "misdelivered", rs->misdelivered);
+	jw_u64(j, "local", rs->local);
+	jw_u64(j, "dropped", rs->dropped);
+	jw_u64(j, "neighbours", rs->neighbours);
+	jw_open(j, "forwarded_by_port", '{');
+	for (i = 0; i < r->s->n_ports; i++)
+		if (replay_forwarded_on(r->replay, i))
+			jw_u64(j, r->s->ports[i].name, replay_forwarded_on(r->replay, i));
+	jw_close(j, '}');
+	jw_open(j, "unmapped_sources", '[');
+	for (i = 0; i < replay_unmapped_count(r->replay); i++) {
+		const struct replay_unmapped *u = replay_unmapped_get(r->replay, i);
+		char addr[64];
+
+		fs_addr_format(addr, sizeof(addr), u->family, &u->addr);
+		jw_open(j, NULL, '{');
+		jw_str(j, "address", addr);
+		jw_u64(j, "packets", u->packets);
+		jw_close(j, '}');
+	}
+	jw_close(j, ']');
+	jw_close(j, '}');
+}
+
 char *run_summary_json(struct run *r)
 {
 	const struct scenario *s = r->s;
@@ -445,6 +494,7 @@ char *run_summary_json(struct run *r)
 	jw_u64(&j, "link_packets", world_link_packets(r->w));
 	jw_u64(&j, "gro_merged", st->gro_merged);
 	jw_close(&j, '}');
+	json_replay(&j, r);
 	jw_close(&j, '}');
 	g_string_append_c(j.s, '\n');
 	return g_string_free(j.s, FALSE);
@@ -539,6 +589,29 @@ void run_print_summary(struct run *r, FILE *f)
 		G_GUINT64_FORMAT ", wifi %" G_GUINT64_FORMAT ", misdelivered %" G_GUINT64_FORMAT
 		"\n", st->rx_ring_drops, st->backlog_drops, st->qdisc_drops, st->hw_fifo_drops,
 		ws->link_drops, ws->medium_drops, ws->misdelivered);
+	if (r->replay) {
+		const struct replay_stats *rs = replay_get_stats(r->replay);
+
+		fprintf(f, "replay: %s (%s): %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT
+			" injected, %" G_GUINT64_FORMAT " forwarded, %" G_GUINT64_FORMAT " local, %"
+			G_GUINT64_FORMAT " dropped; not replayed:", replay_file(r->replay),
+			replay_linktype(r->replay), rs->records, rs->injected, rs->forwarded,
+			rs->local, rs->dropped);
+		for (i = 0; i < PCAP_SKIP__COUNT; i++)
+			if (rs->skipped[i])
+				fprintf(f, " %s %" G_GUINT64_FORMAT,
+					pcap_skip_reason_name((enum pcap_skip_reason)i), rs->skipped[i]);
+		fprintf(f, " unmapped %" G_GUINT64_FORMAT " after_end %" G_GUINT64_FORMAT "\n",
+			rs->unmapped, rs->after_end);
+		for (i = 0; i < replay_unmapped_count(r->replay); i++) {
+			const struct replay_unmapped *u = replay_unmapped_get(r->replay, i);
+			char addr[64];
+
+			fs_addr_format(addr, sizeof(addr), u->family, &u->addr);
+			fprintf(f, "  unmapped source %s: %" G_GUINT64_FORMAT " packets\n", addr,
+				u->packets);
+		}
+	}
 	fprintf(f, "\nsimulated %" G_GUINT64_FORMAT " link packets in %.2f s (%.2f M packets per "
 		"wall second)\n", world_link_packets(r->w), r->wall_s,
 		r->wall_s > 0 ? world_link_packets(r->w) / r->wall_s / 1e6 : 0.0);

@@ -15,7 +15,8 @@
  *
  * This file holds the entry points and the top-level keys; each section has its own
  * file: scenario_radios.c, scenario_ports.c, scenario_router.c (with scenario_firewall.c),
- * scenario_hosts.c, scenario_traffic.c, scenario_events.c, scenario_output.c, and
+ * scenario_hosts.c, scenario_traffic.c, scenario_events.c, scenario_output.c,
+ * scenario_replay.c (the replay: section of `flowsim run --replay`), and
  * scenario_extra_nft.c for the last check.  Shared helpers are in scenario_common.c, the
  * loader's state in scenario_internal.h; scenario_netconf.c turns a loaded scenario into
  * the model's device table.
@@ -38,7 +39,7 @@ const char *const scn_snapshot_names[] = {
 
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "router", "ports", "radios", "hosts",
-	"stations", "traffic", "events", "output", NULL,
+	"stations", "traffic", "events", "output", "replay", NULL,
 };
 
 static void load_top(struct scn_loader *l)
@@ -89,6 +90,9 @@ static void load_top(struct scn_loader *l)
 	if (v)
 		scn_load_events(l, v);
 	scn_load_output(l, yu_get(root, "output"));
+	v = yu_get(root, "replay");
+	if (v)
+		scn_load_replay(l, v);
 	v = yu_get(root, "router");
 	if (v && v->kind == YU_MAP && yu_get(v, "extra_nft") && !l->d->errors)
 		scn_check_extra_nft(l, yu_get(v, "extra_nft"));
@@ -156,6 +160,7 @@ void scenario_free(struct scenario *s)
 	g_free(s->events);
 	g_free(s->output.database);
 	g_free(s->output.json);
+	g_free(s->replay.maps);
 	for (i = 0; i < s->output.n_snapshots; i++)
 		g_free(s->output.snapshots[i].at_ns);
 	g_free(s);

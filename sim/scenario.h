@@ -184,6 +184,23 @@ struct scn_output {
 	struct scn_snapshot snapshots[SCN_MAX_SNAPSHOTS];
 };
 
+/* replay: which router port a captured packet arrives on, by its source address. */
+struct scn_replay_map {
+	struct scn_prefix from;      /* first match wins */
+	int port;                    /* scenario port (ether, dsa or vlan, with a role) */
+	uint32_t line, col;
+};
+
+struct scn_replay {
+	bool present;                /* the scenario has a replay: section */
+	uint32_t n_maps;
+	struct scn_replay_map *maps;
+	uint64_t start_ns;           /* sim time of the capture's first packet */
+	bool skip_outgoing;          /* SLL/SLL2 outgoing packets are left out (default) */
+	bool tolerant;               /* undecodable packets are skipped, not an error */
+	uint32_t line, col;
+};
+
 enum scn_ct_profile { SCN_CT_OPENWRT, SCN_CT_LINUX };
 
 struct scn_sysctl {
@@ -224,6 +241,7 @@ struct scenario {
 	struct scn_traffic *traffic;
 	struct scn_event *events;    /* sorted by time (stable) */
 	struct scn_output output;
+	struct scn_replay replay;    /* used by flowsim run --replay (docs/scenario.md) */
 };
 
 /*

@@ -75,6 +75,8 @@ void scn_check_addresses_unique(struct scn_loader *l);
 void scn_load_traffic(struct scn_loader *l, const struct yu_node *seq);
 void scn_load_events(struct scn_loader *l, const struct yu_node *seq);
 void scn_load_output(struct scn_loader *l, const struct yu_node *n);
+/* replay: (scenario_replay.c), after ports. */
+void scn_load_replay(struct scn_loader *l, const struct yu_node *n);
 /* router.extra_nft against fw4's ruleset; only on a scenario without errors. */
 void scn_check_extra_nft(struct scn_loader *l, const struct yu_node *at);
 

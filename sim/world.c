@@ -87,7 +87,7 @@ static void core_event(void *arg, const struct fs_event *ev)
  * The L3 device candidates of a host on port `port`, as the scenario validator reads
  * reachability: the port, its bridge, and VLAN/PPPoE devices stacked on those.
  */
-static u32 l3_candidates(const struct scenario *s, int port, int *cand, u32 max)
+u32 world_l3_candidates(const struct scenario *s, int port, int *cand, u32 max)
 {
 	u32 n = 0, i, j;
 
@@ -104,7 +104,7 @@ static u32 l3_candidates(const struct scenario *s, int port, int *cand, u32 max)
 }
 
 /* Encapsulation of frames between the host and L3 device d (outermost first). */
-static int encap_for(const struct scenario *s, int d, struct world_attach *a, int *base)
+int world_encap_for(const struct scenario *s, int d, struct world_attach *a, int *base)
 {
 	struct fs_encap stack[4];
 	u32 n = 0, i;
@@ -172,7 +172,7 @@ int world_host_attach(struct world *w, struct world_host *h, int port)
 	if (h->wp->kind == FS_NETDEV_WLAN && !h->wp->medium && h->wp->radio >= 0 &&
 	    !h->own[h->wp->radio])
 		h->own[h->wp->radio] = world_medium_create(w, h->wp->radio, h->phy_rate);
-	nc_cand = l3_candidates(s, port, cand, FS_NETDEV_MAX);
+	nc_cand = world_l3_candidates(s, port, cand, FS_NETDEV_MAX);
 	for (fam = 0; fam < 2; fam++) {
 		u8 family = fam ? FS_AF_INET6 : FS_AF_INET;
 		const union fs_addr *addr = fam ? &sh->v6 : &sh->v4;
@@ -194,7 +194,7 @@ int world_host_attach(struct world *w, struct world_host *h, int port)
 				via_gw = true;
 			}
 		}
-		if (d < 0 || encap_for(s, d, a, &base))
+		if (d < 0 || world_encap_for(s, d, a, &base))
 			return -1;
 		a->ok = true;
 		a->l3 = w->ifindex_of[d];

@@ -47,6 +47,9 @@
  * router's timers (router_timers at router_next_timer(), re-armed; packet processing can
  * only make the next timer earlier, which every transmit and drop checks).
  *
+ * Replay (sim/replay.h): packets of a capture enter sim_router_rx() directly at their time
+ * stamps; the transmit and drop callbacks hand packets with flow REPLAY_FLOW to it.
+ *
  * Determinism: everything is driven by the engine; random streams come from the seed.
  */
 #ifndef FLOWSIM_WORLD_H
@@ -75,6 +78,7 @@
 #define WORLD_MPDU_OVERHEAD 40u
 
 struct world;
+struct replay;
 
 /* What a run may override from the scenario. */
 struct world_opts {
@@ -227,6 +231,7 @@ struct world {
 	/* scripted event hooks for the recorder (roam, link, reload); may be NULL */
 	void (*script_fn)(void *ctx, const struct scn_event *ev, u64 now);
 	void *script_ctx;
+	struct replay *replay;      /* flowsim run --replay (sim/replay.h), else NULL */
 };
 
 /*
@@ -261,6 +266,11 @@ void world_dline_init(struct world *w, struct world_host *h);
 void world_dline_release(struct world *w, struct world_host *h);
 /* (Re)compute how host h reaches the router from port `port` (attach or roam). */
 int world_host_attach(struct world *w, struct world_host *h, int port);
+/* world.c: the L3 device candidates of something attached to port `port` (the port, its
+ * bridge, VLAN/PPPoE devices stacked on those), and the encapsulation between it and L3
+ * device d (*base: the device below the stack).  Used by hosts and by replay.c. */
+u32 world_l3_candidates(const struct scenario *s, int port, int *cand, u32 max);
+int world_encap_for(const struct scenario *s, int d, struct world_attach *a, int *base);
 
 /* world_traffic.c */
 int world_traffic_create(struct world *w, struct yu_diag *d);

@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "replay.h"
 #include "world.h"
 
 struct medium_q {
@@ -532,6 +533,10 @@ void world_router_tx(void *ctx, u16 ifindex, struct sim_pkt *p, u64 now, bool mi
 	struct world_medium *m;
 
 	world_router_timer_check(w);
+	if (p->flow == REPLAY_FLOW && w->replay) {
+		replay_tx(w->replay, wp ? wp->scn : -1, p, misdelivered);
+		return;
+	}
 	if (misdelivered || !wp) {
 		drop_pkt(w, p, &w->st.misdelivered);
 		return;
@@ -560,5 +565,7 @@ void world_router_drop(void *ctx, struct sim_pkt *p, u8 reason, u64 now)
 
 	if (reason < FS_ARRAY_SIZE(w->st.router_drops))
 		w->st.router_drops[reason]++;
+	if (p->flow == REPLAY_FLOW && w->replay)
+		replay_drop(w->replay, p, reason);
 	world_router_timer_check(w);
 }
