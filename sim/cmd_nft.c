@@ -8,6 +8,9 @@
  *
  * Several files are applied in order, like several `nft -f` calls.  An error prints
  * FILE:LINE:COL: message and exits 1; nothing of that file is applied.
+ *
+ * With --json the files are `nft -j list ruleset` dumps, translated to nft text by
+ * traces/nft_json.c (errors name the JSON path); --print shows the translated text.
  * Exit status: 0 ok, 1 a script does not load, 2 usage error or unreadable file.
  */
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <glib.h>
 
 #include "cli.h"
+#include "nft_json.h"
 #include "ruleset.h"
 
 #define EXIT_INVALID 1
@@ -29,7 +33,12 @@ static const char summary[] =
 	"flowtables, counters and the run order of the base chains on every hook.\n"
 	"Several files are applied in order.  On error: FILE:LINE:COL: message, exit 1.\n\n"
 	"The engine supports the syntax used by the kernel selftest nft_flowtable.sh and\n"
-	"by OpenWrt's firewall4 (see 'flowsim fw4 render').";
+	"by OpenWrt's firewall4 (see 'flowsim fw4 render').\n\n"
+	"--json reads 'nft -j list ruleset' dumps instead (e.g. static/ruleset.json of a\n"
+	"trace bundle): they are translated to nft text, which --print shows.  Errors name\n"
+	"the JSON path (nftables[12].rule.expr[3]); --tolerant skips what the model cannot\n"
+	"express, with a warning.  nft -j does not record a flowtable's flags: --hw-offload\n"
+	"adds 'flags offload' to flowtables (as flow_offloading_hw does on the router).";
 
 static const char *const hook_names[NFT_HOOK__COUNT] = {
 	"prerouting", "input", "forward", "output", "postrouting", "ingress", "egress",
@@ -206,8 +215,17 @@ static void print_summary(const struct ruleset *rs)
 
 int cmd_nft(int argc, char **argv)
 {
-	gboolean list = FALSE, quiet = FALSE;
+	gboolean list = FALSE, quiet = FALSE, json = FALSE, print = FALSE, tolerant = FALSE;
+	gboolean hw = FALSE;
 	GOptionEntry entries[] = {
+		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+		  "the files are 'nft -j list ruleset' dumps", NULL },
+		{ "print", 'p', 0, G_OPTION_ARG_NONE, &print,
+		  "with --json: print the translated nft text", NULL },
+		{ "tolerant", 't', 0, G_OPTION_ARG_NONE, &tolerant,
+		  "with --json: skip rules and objects the model cannot express (warnings)", NULL },
+		{ "hw-offload", 0, 0, G_OPTION_ARG_NONE, &hw,
+		  "with --json: flowtables without recorded flags offload to hardware", NULL },
 		{ "list", 'l', 0, G_OPTION_ARG_NONE, &list,
 		  "also print the loaded ruleset as 'nft list ruleset' would", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "print nothing on success", NULL },
@@ -222,7 +240,8 @@ int cmd_nft(int argc, char **argv)
 	    !strcmp(argv[1], "help")) {
 		FILE *f = argc < 2 ? stderr : stdout;
 
-		fprintf(f, "usage: flowsim nft check [--list] [--quiet] FILE...\n\n%s\n", summary);
+		fprintf(f, "usage: flowsim nft check [--list] [--quiet] [--json [--print] "
+			"[--tolerant] [--hw-offload]] FILE...\n\n%s\n", summary);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	if (strcmp(argv[1], "check")) {
@@ -255,7 +274,37 @@ int cmd_nft(int argc, char **argv)
 		char *text;
 		gsize len;
 
-		if (!g_file_get_contents(argv[i], &text, &len, &err)) {
+		if (json) {
+			struct nft_json_result jr;
+			struct trace_diags d;
+			int jrc;
+
+			trace_diags_init(&d);
+			nft_json_result_init(&jr);
+			jrc = nft_json_parse_file(argv[i], tolerant ? TRACE_TOLERANT : TRACE_STRICT,
+						  hw ? NFT_JSON_FT_HW_OFFLOAD : 0, &jr, &d);
+			trace_diags_print(&d, stderr);
+			if (!jrc && !quiet)
+				printf("%s: nftables %s, %u objects: %u tables, %u chains, %u rules, "
+				       "%u flowtables; skipped %u rules, %u objects\n", argv[i],
+				       jr.version[0] ? jr.version : "?", jr.objects, jr.tables,
+				       jr.chains, jr.rules, jr.flowtables->len, jr.rules_skipped,
+				       jr.objects_skipped);
+			if (!jrc && print)
+				fputs(jr.text, stdout);
+			text = jrc ? NULL : g_strndup(jr.text, jr.text_len);
+			len = jr.text_len;
+			nft_json_result_clear(&jr);
+			if (jrc && trace_diags_count(&d, TRACE_ERROR) &&
+			    !trace_diags_first(&d, TRACE_ERROR)->line &&
+			    !g_file_test(argv[i], G_FILE_TEST_IS_REGULAR))
+				rc = EXIT_USAGE;
+			else if (jrc)
+				rc = EXIT_INVALID;
+			trace_diags_clear(&d);
+			if (rc)
+				break;
+		} else if (!g_file_get_contents(argv[i], &text, &len, &err)) {
 			fprintf(stderr, "flowsim nft check: %s\n", err->message);
 			g_clear_error(&err);
 			rc = EXIT_USAGE;
@@ -267,7 +316,7 @@ int cmd_nft(int argc, char **argv)
 			else
 				fprintf(stderr, "%s: %s\n", argv[i], re.msg);
 			rc = EXIT_INVALID;
-		} else if (!quiet) {
+		} else if (!quiet && !json) {
 			printf("%s: ok\n", argv[i]);
 		}
 		g_free(text);

@@ -338,9 +338,12 @@ static int show_bundle(const struct trace_cli *o)
 	GError *err = NULL;
 	struct bundle *b = bundle_open(o->path, &err);
 	struct bundle_timeline *tl = NULL;
+	struct trace_diags rd;      /* static/ruleset.json */
+	bool ruleset_ok = true;
 	int rc = TRACE_EXIT_BAD;
 	guint i;
 
+	trace_diags_init(&rd);
 	if (!b)
 		goto out;
 	tl = bundle_decode(b, &o->dec, &err);
@@ -401,6 +404,7 @@ static int show_bundle(const struct trace_cli *o)
 		for (i = 0; i < b->paths->len; i++)
 			json_builder_add_string_value(jb, g_ptr_array_index(b->paths, i));
 		json_builder_end_array(jb);
+		ruleset_ok = trace_show_ruleset(b, o->dec.strict, NULL, jb, &rd);
 		json_builder_set_member_name(jb, "samples");
 		json_builder_begin_array(jb);
 		for (i = 0; i < tl->points->len && !err; i++) {
@@ -415,13 +419,15 @@ static int show_bundle(const struct trace_cli *o)
 		trace_show_json_flows(jb, tl);
 		trace_cli_json_diags(jb, &b->diags, &tl->diags);
 		json_builder_end_object(jb);
-		if (!err)
+		trace_cli_print_diags(&rd, o->quiet);
+		if (!err && ruleset_ok)
 			trace_show_emit_json(jb);
 		g_object_unref(jb);
 	} else {
 		GString *s = g_string_new(NULL);
 
 		trace_show_text_header(s, b, tl);
+		ruleset_ok = trace_show_ruleset(b, o->dec.strict, s, NULL, &rd);
 		trace_show_text_samples(s, tl);
 		trace_show_text_occupancy(s, tl);
 		trace_show_text_flows(s, tl);
@@ -430,17 +436,19 @@ static int show_bundle(const struct trace_cli *o)
 			if (!o->sample || o->sample ==
 			    g_array_index(b->samples, struct bundle_sample, i).seq)
 				sample_entries(b, tl, i, o->dec.strict, s, NULL, &err);
-		if (!err)
+		trace_cli_print_diags(&rd, o->quiet);
+		if (!err && ruleset_ok)
 			fputs(s->str, stdout);
 		g_string_free(s, TRUE);
 	}
 	if (!err)
-		rc = 0;
+		rc = ruleset_ok ? 0 : TRACE_EXIT_BAD;
 out:
 	if (err) {
 		fprintf(stderr, "flowsim trace show: %s\n", err->message);
 		g_error_free(err);
 	}
+	trace_diags_clear(&rd);
 	bundle_timeline_free(tl);
 	bundle_free(b);
 	return rc;

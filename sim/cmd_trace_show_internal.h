@@ -34,6 +34,13 @@ void trace_show_json_point(JsonBuilder *jb, const struct bundle *b, const struct
 			     guint i);
 void trace_show_json_flows(JsonBuilder *jb, const struct bundle_timeline *tl);
 
+/*
+ * cmd_trace_show_ruleset.c: static/ruleset.json decoded, as text lines (s) or the JSON
+ * member "ruleset" (jb); problems go to d.  false: --strict and the dump does not decode.
+ */
+bool trace_show_ruleset(const struct bundle *b, bool strict, GString *s, JsonBuilder *jb,
+			struct trace_diags *d);
+
 /* cmd_trace_show_file.c: one trace file (not a bundle) whose contents are text[0..len) */
 int trace_show_file(const struct trace_cli *o, const char *text, gsize len);
 

@@ -4,7 +4,8 @@
  * bundle) into the representation compare.c compares (compare.h, docs/compare.md).
  *
  * Invariants:
- *  - a bundle is imported by `flowsim trace import` itself (cmd_trace()), into a private
+ *  - a bundle is imported by the code of `flowsim trace import` (trace_import_decoded(),
+ *    sim/trace_import.c), into a private
  *    temporary database that is deleted before compare_side_load() returns, so a bundle's
  *    time series are exactly what an imported bundle holds;
  *  - a connection's offload state is a step function of time (sorted changes); for bundles
@@ -21,8 +22,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "cli.h"
 #include "compare_internal.h"
+#include "trace_import.h"
 #include "results.h"
 
 /* ------------------------------------------------------------------ sides ---- */
@@ -318,9 +319,10 @@ static bool load_bundle(struct compare_side *s, const char *path, GError **error
 	struct bundle_timeline *tl = NULL;
 	struct bundle_decode_opts o;
 	char *dir = NULL, *db = NULL;
-	char *argv[8];
+	struct results *r;
+	GError *ierr = NULL;
+	gint64 run;
 	bool ok = false;
-	int rc;
 
 	memset(&o, 0, sizeof(o));
 	b = bundle_open(path, error);
@@ -333,19 +335,15 @@ static bool load_bundle(struct compare_side *s, const char *path, GError **error
 	if (!dir)
 		goto out;
 	db = g_build_filename(dir, "import.sqlite", NULL);
-	/* the very code of `flowsim trace import` (sim/cmd_trace.c) */
-	argv[0] = "trace";
-	argv[1] = "import";
-	argv[2] = "--quiet";
-	argv[3] = "--db";
-	argv[4] = db;
-	argv[5] = (char *)path;
-	argv[6] = NULL;
-	rc = cmd_trace(6, argv);
-	if (rc) {
+	/* the very code of `flowsim trace import` (sim/trace_import.c) */
+	r = results_open(db, &ierr);
+	run = r ? trace_import_decoded(r, path, b, tl, &ierr) : -1;
+	results_close(r);
+	if (run < 0) {
 		g_set_error(error, COMPARE_ERROR, COMPARE_ERROR_INPUT,
-			    "%s: the bundle could not be imported (flowsim trace import failed "
-			    "with status %d)", path, rc);
+			    "%s: the bundle could not be imported (%s)", path,
+			    ierr ? ierr->message : "unknown error");
+		g_clear_error(&ierr);
 		goto out;
 	}
 	s->bundle = true;

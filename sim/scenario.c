@@ -153,6 +153,8 @@ void scenario_free(struct scenario *s)
 	g_free(s->router.sysctls);
 	g_free(s->router.firewall_uci);
 	g_free(s->router.extra_nft);
+	g_free(s->router.ruleset);
+	g_free(s->router.ruleset_file);
 	g_free(s->ports);
 	g_free(s->radios);
 	g_free(s->hosts);

@@ -222,6 +222,9 @@ struct scn_router {
 				      * shipped /etc/config/firewall */
 	char *firewall_uci;          /* resolved path, NULL when not used */
 	char *extra_nft;             /* nft text applied after fw4's ruleset, NULL if none */
+	char *ruleset;               /* router.ruleset / ruleset_json: nft text that replaces fw4's
+				      * ruleset (a JSON dump translated), NULL: fw4 renders it */
+	char *ruleset_file;          /* its resolved path, NULL when not used */
 	uint32_t n_networks;
 	struct fw4_network networks[SCN_MAX_NETWORKS];  /* logical networks -> devices */
 };

@@ -68,11 +68,19 @@ void scn_check_extra_nft(struct scn_loader *l, const struct yu_node *at)
 	rs = ruleset_create();
 	buf = g_malloc(size);
 	if (scenario_build_netconf(s, &nc, ifx) == 0) {
-		len = fw4_render(&s->router.fw, s->router.networks, s->router.n_networks, &nc,
-				 hw_capable_cb, s, buf, size);
-		if (len < 0 || ruleset_apply(rs, buf, (size_t)len, &err))
-			yu_warning(l->d, at, "extra_nft: cannot be checked because fw4's own "
-				   "ruleset did not apply (%s)", err.msg[0] ? err.msg : "too large");
+		const char *base = buf;
+
+		/* router.ruleset / ruleset_json replace fw4's ruleset */
+		if (s->router.ruleset) {
+			base = s->router.ruleset;
+			len = (int)strlen(base);
+		} else {
+			len = fw4_render(&s->router.fw, s->router.networks, s->router.n_networks,
+					 &nc, hw_capable_cb, s, buf, size);
+		}
+		if (len < 0 || ruleset_apply(rs, base, (size_t)len, &err))
+			yu_warning(l->d, at, "extra_nft: cannot be checked because the "
+				   "router's ruleset did not apply (%s)", err.msg[0] ? err.msg : "too large");
 		else if (ruleset_apply(rs, s->router.extra_nft, strlen(s->router.extra_nft), &err)) {
 			uint32_t fl, fc;
 

@@ -4,6 +4,11 @@
  * forwardings, rules and redirects written inline, or an OpenWrt UCI firewall file, and
  * the check that the zones' networks exist on the ports.
  *
+ * Or a whole ruleset instead of fw4's: `ruleset: FILE.nft` (nft text) or `ruleset_json:
+ * FILE.json` (an `nft -j list ruleset` dump, e.g. static/ruleset.json of a trace bundle,
+ * translated by traces/nft_json.c), checked with the core's parser; errors name the file,
+ * line and column (for a JSON dump also the JSON path).
+ *
  * Own zones replace OpenWrt's shipped ones (lan, wan) with their forwardings and rules;
  * options fw4 has but the model does not use are accepted with a warning.  Zones written
  * in the scenario must name defined networks exactly (error), a UCI file may name networks
@@ -15,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowtable.h"
+#include "nft_json.h"
+#include "ruleset.h"
 #include "uci.h"
 
 /* ----------------------------------------------------------------- firewall ---- */
@@ -565,10 +573,154 @@ static const struct yu_node *zone_node(struct scn_loader *l, const char *name)
  * The router's firewall: inline (firewall:), from a UCI file (firewall_uci:) or OpenWrt's
  * shipped zones, then the check that the zones name networks the ports define.
  */
+/* ------------------------------------------------------ ruleset, ruleset_json ---- */
+
+static const char *const ruleset_json_keys[] = { "file", "hw_offload", "tolerant", NULL };
+
+/*
+ * The firewall defaults the summary reports follow the ruleset: offloading when a flowtable
+ * exists, hardware offloading when one has `flags offload`.
+ */
+static bool check_ruleset_text(struct scn_loader *l, const char *file, const char *text,
+			       size_t len, const char *shown)
+{
+	struct ruleset *rs = ruleset_create();
+	struct ruleset_flowtable ft[16];
+	struct ruleset_error err;
+	u32 i, n;
+
+	memset(&err, 0, sizeof(err));
+	if (!rs || ruleset_apply(rs, text, len, &err)) {
+		yu_error_at(l->d, file, err.line, err.col, "%s%s", shown ? shown : "",
+			    rs ? err.msg : "out of memory");
+		ruleset_destroy(rs);
+		return false;
+	}
+	n = ruleset_flowtables(rs, ft, 16);
+	l->s->router.fw.defaults.flow_offloading = n > 0;
+	l->s->router.fw.defaults.flow_offloading_hw = 0;
+	for (i = 0; i < n && i < 16; i++)
+		if (ft[i].flags & FLOWTABLE_F_HW_OFFLOAD)
+			l->s->router.fw.defaults.flow_offloading_hw = 1;
+	ruleset_destroy(rs);
+	return true;
+}
+
+static void load_ruleset_nft(struct scn_loader *l, const struct yu_node *v)
+{
+	struct scn_router *r = &l->s->router;
+	char *path, *text;
+	size_t len = 0;
+
+	if (!yu_expect_text(l->d, v, "ruleset", "a path to an nft ruleset file"))
+		return;
+	path = scn_resolve_path(l, v->text);
+	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		ERR(l, v, "ruleset: no such file: %s", path);
+		g_free(path);
+		return;
+	}
+	text = yu_read_text(path, path, "an nft ruleset (nft -f syntax)", &len, l->d);
+	if (!text) {
+		g_free(path);
+		return;
+	}
+	if (check_ruleset_text(l, path, text, len, NULL)) {
+		r->ruleset = text;
+		r->ruleset_file = path;
+		return;
+	}
+	g_free(text);
+	g_free(path);
+}
+
+static void load_ruleset_json(struct scn_loader *l, const struct yu_node *v)
+{
+	struct scn_router *r = &l->s->router;
+	const struct yu_node *file = v, *o;
+	struct nft_json_result jr;
+	struct trace_diags td;
+	bool hw = false, tolerant = false;
+	char *path;
+	u32 i;
+
+	if (v->kind == YU_MAP) {
+		yu_check_keys(l->d, v, "ruleset_json", ruleset_json_keys);
+		file = yu_require(l->d, v, "ruleset_json", "file");
+		o = yu_get(v, "hw_offload");
+		if (o)
+			yu_bool(l->d, o, "hw_offload", &hw);
+		o = yu_get(v, "tolerant");
+		if (o)
+			yu_bool(l->d, o, "tolerant", &tolerant);
+		if (!file)
+			return;
+	}
+	if (!yu_expect_text(l->d, file, "ruleset_json", "a path to an nft -j list ruleset dump"))
+		return;
+	path = scn_resolve_path(l, file->text);
+	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		ERR(l, file, "ruleset_json: no such file: %s", path);
+		g_free(path);
+		return;
+	}
+	trace_diags_init(&td);
+	nft_json_result_init(&jr);
+	if (!nft_json_parse_file(path, tolerant ? TRACE_TOLERANT : TRACE_STRICT,
+				 hw ? NFT_JSON_FT_HW_OFFLOAD : 0, &jr, &td) &&
+	    check_ruleset_text(l, path, jr.text, jr.text_len, "the translated dump: ")) {
+		r->ruleset = g_strndup(jr.text, jr.text_len);
+		r->ruleset_file = g_strdup(path);
+	}
+	for (i = 0; i < trace_diags_len(&td); i++) {
+		const struct trace_diag *dg = trace_diags_get(&td, i);
+
+		if (dg->severity == TRACE_ERROR)
+			yu_error_at(l->d, dg->file, dg->line, dg->column, "%s", dg->message);
+		else
+			yu_warning_at(l->d, dg->file, dg->line, dg->column, "%s", dg->message);
+	}
+	if (jr.rules_skipped || jr.objects_skipped)
+		yu_warning(l->d, file, "ruleset_json: %u rules and %u other objects of %s were "
+			   "left out (tolerant)", jr.rules_skipped, jr.objects_skipped, path);
+	nft_json_result_clear(&jr);
+	trace_diags_clear(&td);
+	g_free(path);
+}
+
+/* router.ruleset / router.ruleset_json; false when neither is given */
+static bool load_own_ruleset(struct scn_loader *l, const struct yu_node *n)
+{
+	const struct yu_node *rs_nft = yu_get(n, "ruleset"), *rs_json = yu_get(n, "ruleset_json");
+
+	if (!rs_nft && !rs_json)
+		return false;
+	if (rs_nft && rs_json) {
+		ERR(l, yu_get_key(n, "ruleset_json"), "ruleset_json: give either ruleset or "
+		    "ruleset_json, not both");
+		return true;
+	}
+	if (yu_get(n, "firewall") || yu_get(n, "firewall_uci")) {
+		ERR(l, yu_get_key(n, yu_get(n, "firewall") ? "firewall" : "firewall_uci"),
+		    "%s: a router with its own %s has no fw4 firewall: give either "
+		    "firewall/firewall_uci or ruleset/ruleset_json",
+		    yu_get(n, "firewall") ? "firewall" : "firewall_uci",
+		    rs_nft ? "ruleset" : "ruleset_json");
+		return true;
+	}
+	if (rs_nft)
+		load_ruleset_nft(l, rs_nft);
+	else
+		load_ruleset_json(l, rs_json);
+	return true;
+}
+
 void scn_load_router_firewall(struct scn_loader *l, const struct yu_node *n)
 {
 	const struct yu_node *fw_inline, *fw_uci;
 
+	if (load_own_ruleset(l, n))
+		return;
 	fw_inline = yu_get(n, "firewall");
 	fw_uci = yu_get(n, "firewall_uci");
 	l->firewall_node = fw_inline;

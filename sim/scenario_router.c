@@ -15,7 +15,8 @@
 /* ------------------------------------------------------------------- router ---- */
 
 static const char *const router_keys[] = {
-	"soc", "kernel", "conntrack", "firewall", "firewall_uci", "extra_nft", "ppe", "wed",
+	"soc", "kernel", "conntrack", "firewall", "firewall_uci", "ruleset", "ruleset_json",
+	"extra_nft", "ppe", "wed",
 	"offload_work_delay", NULL,
 };
 

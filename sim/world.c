@@ -318,21 +318,39 @@ int world_apply_firewall(struct world *w, bool reload, u64 now, struct yu_diag *
 	char *buf = g_malloc(size);
 	int len, off = reload ? (int)strlen(del) : 0;
 
-	if (reload)
-		memcpy(buf, del, (size_t)off);
-	len = fw4_render(&sr->fw, sr->networks, sr->n_networks, router_netconf(w->r),
-			 fw4_hw_probe, w, buf + off, size - (size_t)off);
+	if (sr->ruleset) {
+		/* router.ruleset / ruleset_json replace fw4's ruleset: a reload starts afresh */
+		static const char flush[] = "flush ruleset\n";
+		size_t rl = strlen(sr->ruleset);
+
+		off = reload ? (int)strlen(flush) : 0;
+		if (reload)
+			memcpy(buf, flush, (size_t)off);
+		len = rl + (size_t)off < size ? (int)rl : -1;
+		if (len >= 0)
+			memcpy(buf + off, sr->ruleset, rl);
+	} else {
+		if (reload)
+			memcpy(buf, del, (size_t)off);
+		len = fw4_render(&sr->fw, sr->networks, sr->n_networks, router_netconf(w->r),
+				 fw4_hw_probe, w, buf + off, size - (size_t)off);
+	}
 	if (len < 0) {
 		yu_error_at(d, s->file, 0, 0, "router: fw4's ruleset is larger than %zu bytes", size);
 		g_free(buf);
 		return -1;
 	}
-	fw4_resolve_offload(&sr->fw, sr->networks, sr->n_networks, router_netconf(w->r),
-			    fw4_hw_probe, w, &w->offload);
+	if (!sr->ruleset)
+		fw4_resolve_offload(&sr->fw, sr->networks, sr->n_networks, router_netconf(w->r),
+				    fw4_hw_probe, w, &w->offload);
 	memset(&err, 0, sizeof(err));
 	if (router_apply_ruleset(w->r, buf, (size_t)(len + off), now, &err)) {
-		yu_error_at(d, s->file, 0, 0, "router: fw4's ruleset does not apply: %u:%u: %s",
-			    err.line, err.col, err.msg);
+		if (sr->ruleset)
+			yu_error_at(d, sr->ruleset_file, err.line, err.col, "router: the ruleset "
+				    "does not apply to this router: %s", err.msg);
+		else
+			yu_error_at(d, s->file, 0, 0, "router: fw4's ruleset does not apply: "
+				    "%u:%u: %s", err.line, err.col, err.msg);
 		g_free(buf);
 		return -1;
 	}
@@ -342,6 +360,19 @@ int world_apply_firewall(struct world *w, bool reload, u64 now, struct yu_diag *
 			    err.line, err.col, err.msg);
 		g_free(buf);
 		return -1;
+	}
+	if (sr->ruleset) {
+		/* what the summary reports as the offload mode: the ruleset's flowtables */
+		struct ruleset_flowtable ft[8];
+		u32 i, j, n = ruleset_flowtables(router_ruleset(w->r), ft, 8);
+
+		memset(&w->offload, 0, sizeof(w->offload));
+		for (i = 0; i < n && i < 8; i++) {
+			w->offload.hw |= !!(ft[i].flags & FLOWTABLE_F_HW_OFFLOAD);
+			for (j = 0; j < ft[i].num_devices && w->offload.num < FW4_MAX_OFFLOAD_DEVS; j++)
+				g_strlcpy(w->offload.dev[w->offload.num++], ft[i].devices[j],
+					  sizeof(w->offload.dev[0]));
+		}
 	}
 	g_free(w->ruleset_text);
 	w->ruleset_text = g_strndup(buf + off, (gsize)len);
