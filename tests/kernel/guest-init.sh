@@ -10,7 +10,7 @@
 #                                     masquerade on wan0 (fw4 zone wan)
 #
 # Phases (times are what the host compares; each is stamped into events.txt):
-#   udp_default  iperf3 UDP for 2 s, then idle: the flow must leave the flowtable by the
+#   udp_default  iperf3 UDP for 2.5 s, then idle: the flow must leave the flowtable by the
 #                default nf_flowtable_udp_timeout (30 s) while the next phases run;
 #   tcp_bulk     iperf3 TCP at 10 Mbit/s for 3 s, then close: FIN teardown;
 #   admission    cheap connections that exercise admission: a TCP SYN that is never answered
@@ -18,7 +18,7 @@
 #                (never confirmed at forward time), three unanswered UDP datagrams (UDP needs
 #                no reply to be offloaded);
 #   udp_short    after every flow has left the flowtable, nf_flowtable_udp_timeout=5 (also
-#                given to the shim), iperf3 UDP for 2 s and idle expiry after 5 s.
+#                given to the shim), iperf3 UDP for 2.5 s and idle expiry after 5 s.
 # Console lines starting with "flowsim-guest:" are progress; "FLOWSIM-RESULT ok|fail" ends
 # the run (run.sh greps for it).
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -196,8 +196,13 @@ wait_no_offload() {
 
 # --- phases --------------------------------------------------------------------------------
 stamp start
+# UDP phases send 156 datagrams at 62.5/s (2.5 s), not `-t 2`: the flowtable moves a flow's
+# deadline only when it advances by more than 1 s (flow_offload_refresh), so a flow lasting
+# a whole number of seconds ends right at a refresh threshold, where a few milliseconds of
+# clock difference decide whether the deadline moves by a full second.  Half a second away
+# from it, the kernel, the shim and the simulator compute the same deadline.
 stamp udp_default
-in_ns client iperf3 -c 10.0.2.2 -p 5202 -u -b 100K -l 200 -t 2 --cport 40001 \
+in_ns client iperf3 -c 10.0.2.2 -p 5202 -u -b 100K -l 200 -k 156 --cport 40001 \
 	>"$OUT/iperf-udp-default.txt" 2>&1 || fail "iperf3 udp (default timeout)"
 stamp udp_default_end
 
@@ -227,7 +232,7 @@ in_ns router sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=5 || fail "sysc
 if [ "$KSHIM" = yes ]; then
 	echo "nf_flowtable_udp_timeout 5" >"$DBG/sysctl" || fail "write $DBG/sysctl"
 fi
-in_ns client iperf3 -c 10.0.2.2 -p 5202 -u -b 100K -l 200 -t 2 --cport 40003 \
+in_ns client iperf3 -c 10.0.2.2 -p 5202 -u -b 100K -l 200 -k 156 --cport 40003 \
 	>"$OUT/iperf-udp-short.txt" 2>&1 || fail "iperf3 udp (short timeout)"
 stamp udp_short_end
 wait_no_offload 15 || fail "UDP flow still offloaded 15 s after the short-timeout phase"

@@ -153,31 +153,27 @@ set -- --real "$work/out/real.txt" --events "$work/out/events.txt" --zero "$work
 required=1
 [ -n "$kshim" ] && set -- "$@" --module "$work/out/module.txt" && required=$((required + 1))
 
-if "$flowsim" run --help 2>&1 | grep -q -- "--replay"; then
-	echo "== simulator replay"
-	required=$((required + 1))
-	for part in 1 2; do
-		first=$("$compare" first-time "$work/capture-$part.pcap") || fail "capture-$part.pcap is empty"
-		# Simulate until the guest's last sample, and a little more.
-		dur_ms=$(awk -v a="$first" -v b="$t_end" 'BEGIN { printf "%d", (b - a) * 1000 + 2000 }')
-		scenario="$here/replay.yaml"
-		if [ $part = 2 ]; then
-			scenario="$work/replay-short.yaml"
-			sed -e 's/nf_flowtable_udp_timeout: 30/nf_flowtable_udp_timeout: 5/' \
-				-e "s|firewall_uci: firewall.uci|firewall_uci: $here/firewall.uci|" \
-				"$here/replay.yaml" >"$scenario"
-			grep -q "nf_flowtable_udp_timeout: 5" "$scenario" || fail "cannot derive the short-timeout scenario"
-		fi
-		"$flowsim" run "$scenario" --replay "$work/capture-$part.pcap" --duration "${dur_ms}ms" \
-			--trace-dir "$work/sim$part" --json '' --db '' -q >"$work/sim$part.log" 2>&1 || {
-			cat "$work/sim$part.log" >&2
-			fail "flowsim run --replay failed on capture-$part.pcap"
-		}
-		set -- "$@" --sim "$work/sim$part=$work/capture-$part.pcap"
-	done
-else
-	echo "== simulator replay: flowsim run has no --replay yet, no simulator column"
-fi
+echo "== simulator replay"
+required=$((required + 1))
+for part in 1 2; do
+	first=$("$compare" first-time "$work/capture-$part.pcap") || fail "capture-$part.pcap is empty"
+	# Simulate until the guest's last sample, and a little more.
+	dur_ms=$(awk -v a="$first" -v b="$t_end" 'BEGIN { printf "%d", (b - a) * 1000 + 2000 }')
+	scenario="$here/replay.yaml"
+	if [ $part = 2 ]; then
+		scenario="$work/replay-short.yaml"
+		sed -e 's/nf_flowtable_udp_timeout: 30/nf_flowtable_udp_timeout: 5/' \
+			-e "s|firewall_uci: firewall.uci|firewall_uci: $here/firewall.uci|" \
+			"$here/replay.yaml" >"$scenario"
+		grep -q "nf_flowtable_udp_timeout: 5" "$scenario" || fail "cannot derive the short-timeout scenario"
+	fi
+	"$flowsim" run "$scenario" --replay "$work/capture-$part.pcap" --duration "${dur_ms}ms" \
+		--trace-dir "$work/sim$part" --json '' --db '' -q >"$work/sim$part.log" 2>&1 || {
+		cat "$work/sim$part.log" >&2
+		fail "flowsim run --replay failed on capture-$part.pcap"
+	}
+	set -- "$@" --sim "$work/sim$part=$work/capture-$part.pcap"
+done
 
 echo "== comparison ($work/report.txt)"
 set +e
