@@ -2,15 +2,10 @@
 /*
  * iperf3_json.c - iperf3 -J reader (contract in iperf3_json.h).
  *
- * Three passes over the text, cheapest first:
- *  1. bytes: NUL and invalid UTF-8 are reported with line:column (json-glib only says
- *     "JSON data must be UTF-8 encoded", without a position);
- *  2. structure: a string-aware bracket scan finds where the top-level value ends, so
- *     trailing text and truncation are recognised - json-glib reports a truncated document
- *     as some unexpected character near the end, which reads like corruption;
- *  3. json-glib builds the tree; its "object-member" and "array-element" signals record
- *     where each value ended, so a schema problem can point at a line:column too.
- * Then the schema walk extracts the fields; every accessor checks type and range.
+ * The bytes, structure and json-glib passes are trace_json.c's (NUL and invalid UTF-8 with
+ * line:column, truncation and trailing text recognised, every value's end position kept);
+ * this file finds where the JSON starts (tolerant mode skips text before it), then walks
+ * the schema and extracts the fields; every accessor checks type and range.
  *
  * Invariants: the result owns all its memory (strings duplicated, intervals in a GArray);
  * in strict mode only the first problem is reported and the parse fails.
@@ -20,235 +15,26 @@
 #include <math.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
+#include "trace_json.h"
 
-#define SCAN_STACK 64
-
-/* ---- positions ---------------------------------------------------------------------------- */
-
-static void offset_to_linecol(const char *buf, size_t off, u32 *line, u32 *col)
-{
-	u32 l = 1;
-	size_t i, bol = 0;
-
-	for (i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			l++;
-			bol = i + 1;
-		}
-	}
-	*line = l;
-	*col = (u32)(off - bol + 1);
-}
-
-/* ---- pass 1: bytes ------------------------------------------------------------------------ */
-
-static bool check_bytes(const char *name, const char *buf, size_t len,
-			struct trace_diags *diags)
-{
-	const char *nul = memchr(buf, '\0', len);
-	const char *bad = NULL;
-	u32 line, col;
-
-	if (nul) {
-		offset_to_linecol(buf, (size_t)(nul - buf), &line, &col);
-		trace_diags_add(diags, TRACE_ERROR, name, line, col,
-				"unexpected NUL byte: iperf3 JSON is text");
-		return false;
-	}
-	if (!g_utf8_validate_len(buf, len, &bad)) {
-		offset_to_linecol(buf, (size_t)(bad - buf), &line, &col);
-		trace_diags_add(diags, TRACE_ERROR, name, line, col,
-				"invalid UTF-8 byte 0x%02x: iperf3 JSON is UTF-8 text",
-				(unsigned char)*bad);
-		return false;
-	}
-	return true;
-}
-
-/* ---- pass 2: structure -------------------------------------------------------------------- */
-
-enum scan_result { SCAN_COMPLETE, SCAN_TRUNCATED, SCAN_BROKEN };
-
-struct scan {
-	size_t end;          /* SCAN_COMPLETE: one past the closing bracket */
-	size_t open_off;     /* SCAN_TRUNCATED: innermost unclosed container or string */
-	char open_ch;        /* '{', '[' or '"' */
-	u32 depth;           /* SCAN_TRUNCATED: containers left open */
-};
-
-static enum scan_result scan_structure(const char *buf, size_t start, size_t len,
-				       struct scan *s)
-{
-	size_t stack[SCAN_STACK];
-	char kinds[SCAN_STACK];
-	u32 depth = 0;
-	size_t i, str_off = 0;
-	bool in_str = false, esc = false;
-
-	memset(s, 0, sizeof(*s));
-	for (i = start; i < len; i++) {
-		char c = buf[i];
-
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (c == '\\')
-				esc = true;
-			else if (c == '"')
-				in_str = false;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_str = true;
-			str_off = i;
-			break;
-		case '{':
-		case '[':
-			if (depth < SCAN_STACK) {
-				stack[depth] = i;
-				kinds[depth] = c;
-			}
-			depth++;
-			break;
-		case '}':
-		case ']':
-			if (!depth)
-				return SCAN_BROKEN;
-			depth--;
-			if (depth < SCAN_STACK && (kinds[depth] == '{') != (c == '}'))
-				return SCAN_BROKEN;   /* mismatched: json-glib words it best */
-			if (!depth) {
-				s->end = i + 1;
-				return SCAN_COMPLETE;
-			}
-			break;
-		default:
-			break;
-		}
-	}
-	s->depth = depth;
-	if (in_str) {
-		s->open_off = str_off;
-		s->open_ch = '"';
-	} else if (depth) {
-		u32 top = depth <= SCAN_STACK ? depth - 1 : SCAN_STACK - 1;
-
-		s->open_off = stack[top];
-		s->open_ch = kinds[top];
-	} else {
-		return SCAN_BROKEN;
-	}
-	return SCAN_TRUNCATED;
-}
-
-/* ---- pass 3 and schema -------------------------------------------------------------------- */
+/* ---- schema walk -------------------------------------------------------------------------- */
 
 struct jctx {
-	const char *name;
-	enum trace_mode mode;
-	struct trace_diags *diags;
-	GHashTable *pos;       /* JsonNode * -> packed end position of the value */
-	bool failed;
+	struct trace_json t;   /* name, mode, diags, value positions, failed */
 	bool quiet_missing;    /* iperf3 reported an error: absent sections are expected */
-	u32 err_line, err_col; /* from json-glib's "error" signal */
 };
-
-/* A position packed into the hash table's pointer value (never NULL: lines start at 1). */
-#if GLIB_SIZEOF_SIZE_T >= 8
-#define POS_COL_BITS 32
-#define POS_CLAMP_LINE(l) (l)
-#else
-#define POS_COL_BITS 12
-#define POS_CLAMP_LINE(l) ((l) > 0xfffffu ? 0xfffffu : (l))
-#endif
-#define POS_COL_MAX ((1u << (POS_COL_BITS - 1)) * 2 - 1)
-
-static gpointer pack_pos(u32 line, u32 col)
-{
-	gsize l = POS_CLAMP_LINE(line);
-
-	return GSIZE_TO_POINTER(l << POS_COL_BITS | (col > POS_COL_MAX ? POS_COL_MAX : col));
-}
-
-static void unpack_pos(gpointer p, u32 *line, u32 *col)
-{
-	gsize v = GPOINTER_TO_SIZE(p);
-
-	*line = (u32)(v >> POS_COL_BITS);
-	*col = (u32)(v & POS_COL_MAX);
-}
-
-static void on_member(JsonParser *p, JsonObject *obj, const gchar *member, gpointer data)
-{
-	struct jctx *j = data;
-	JsonNode *n = json_object_get_member(obj, member);
-
-	if (n)
-		g_hash_table_insert(j->pos, n, pack_pos(json_parser_get_current_line(p),
-							json_parser_get_current_pos(p)));
-}
-
-static void on_element(JsonParser *p, JsonArray *arr, gint index, gpointer data)
-{
-	struct jctx *j = data;
-	JsonNode *n = json_array_get_element(arr, (guint)index);
-
-	if (n)
-		g_hash_table_insert(j->pos, n, pack_pos(json_parser_get_current_line(p),
-							json_parser_get_current_pos(p)));
-}
-
-static void on_error(JsonParser *p, gpointer error, gpointer data)
-{
-	struct jctx *j = data;
-
-	j->err_line = json_parser_get_current_line(p);
-	j->err_col = json_parser_get_current_pos(p);
-}
 
 static bool G_GNUC_PRINTF(3, 4)
 problem(struct jctx *j, JsonNode *at, const char *fmt, ...)
 {
-	u32 line = 0, col = 0;
-	gpointer p;
 	va_list ap;
 
-	if (j->failed)
-		return false;
-	if (at && j->pos && (p = g_hash_table_lookup(j->pos, at)))
-		unpack_pos(p, &line, &col);
 	va_start(ap, fmt);
-	trace_diags_addv(j->diags, j->mode == TRACE_STRICT ? TRACE_ERROR : TRACE_WARNING,
-			 j->name, line, col, fmt, ap);
+	trace_json_problemv(&j->t, at, fmt, ap);
 	va_end(ap);
-	if (j->mode == TRACE_STRICT)
-		j->failed = true;
 	return false;
 }
 
-static const char *node_kind(JsonNode *n)
-{
-	GType t;
-
-	switch (json_node_get_node_type(n)) {
-	case JSON_NODE_OBJECT:
-		return "an object";
-	case JSON_NODE_ARRAY:
-		return "an array";
-	case JSON_NODE_NULL:
-		return "null";
-	default:
-		break;
-	}
-	t = json_node_get_value_type(n);
-	if (t == G_TYPE_STRING)
-		return "a string";
-	if (t == G_TYPE_BOOLEAN)
-		return "a boolean";
-	return "a number";
-}
 
 static JsonNode *member(struct jctx *j, JsonNode *parent, const char *path, const char *name,
 			bool required)
@@ -272,7 +58,7 @@ static JsonNode *get_container(struct jctx *j, JsonNode *parent, const char *pat
 		return NULL;
 	if (json_node_get_node_type(n) != type) {
 		problem(j, n, "%s%s%s: expected %s, found %s", path, *path ? "." : "", name,
-			type == JSON_NODE_OBJECT ? "an object" : "an array", node_kind(n));
+			type == JSON_NODE_OBJECT ? "an object" : "an array", trace_json_kind(n));
 		return NULL;
 	}
 	return n;
@@ -298,7 +84,7 @@ static bool get_number(struct jctx *j, JsonNode *parent, const char *path, const
 		return false;
 	if (!is_number(n))
 		return problem(j, n, "%s.%s: expected a number, found %s", path, name,
-			       node_kind(n));
+			       trace_json_kind(n));
 	v = json_node_get_value_type(n) == G_TYPE_INT64 ? (double)json_node_get_int(n) :
 							  json_node_get_double(n);
 	if (!isfinite(v) || v < 0)
@@ -318,7 +104,7 @@ static bool get_count(struct jctx *j, JsonNode *parent, const char *path, const 
 		return false;
 	if (!is_number(n))
 		return problem(j, n, "%s.%s: expected an integer, found %s", path, name,
-			       node_kind(n));
+			       trace_json_kind(n));
 	if (json_node_get_value_type(n) == G_TYPE_INT64) {
 		gint64 v = json_node_get_int(n);
 
@@ -354,7 +140,7 @@ static bool get_flag(struct jctx *j, JsonNode *parent, const char *path, const c
 		return true;
 	}
 	return problem(j, n, "%s.%s: expected true/false or 0/1, found %s", path, name,
-		       node_kind(n));
+		       trace_json_kind(n));
 }
 
 static const char *get_string(struct jctx *j, JsonNode *parent, const char *path,
@@ -364,9 +150,9 @@ static const char *get_string(struct jctx *j, JsonNode *parent, const char *path
 
 	if (!n)
 		return NULL;
-	if (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING) {
+	if (!trace_json_is_string(n)) {
 		problem(j, n, "%s%s%s: expected a string, found %s", path, *path ? "." : "", name,
-			node_kind(n));
+			trace_json_kind(n));
 		return NULL;
 	}
 	return json_node_get_string(n);
@@ -403,7 +189,7 @@ static bool read_sum(struct jctx *j, JsonNode *n, const char *path, struct iperf
 	if (kind == SUM_INTERVAL)
 		get_flag(j, n, path, "omitted", false, &s->omitted);
 	s->present = true;
-	return !j->failed;
+	return !j->t.failed;
 }
 
 static void read_start(struct jctx *j, JsonNode *root, struct iperf3_result *r)
@@ -461,7 +247,7 @@ static void read_intervals(struct jctx *j, JsonNode *root, struct iperf3_result 
 		return;
 	a = json_node_get_array(ivs);
 	n = json_array_get_length(a);
-	for (i = 0; i < n && !j->failed; i++) {
+	for (i = 0; i < n && !j->t.failed; i++) {
 		JsonNode *el = json_array_get_element(a, i), *sum, *rev, *streams;
 		struct iperf3_interval iv;
 		char path[48];
@@ -470,7 +256,7 @@ static void read_intervals(struct jctx *j, JsonNode *root, struct iperf3_result 
 		g_snprintf(path, sizeof(path), "intervals[%u]", i);
 		if (json_node_get_node_type(el) != JSON_NODE_OBJECT) {
 			problem(j, el, "%s: expected an object, found %s; skipped", path,
-				node_kind(el));
+				trace_json_kind(el));
 			continue;
 		}
 		streams = get_container(j, el, path, "streams", false, JSON_NODE_ARRAY);
@@ -562,15 +348,11 @@ void iperf3_result_clear(struct iperf3_result *r)
 static bool find_root(const char *name, const char *buf, size_t len, enum trace_mode mode,
 		      size_t *root, struct trace_diags *diags)
 {
+	size_t i = trace_json_skip_space(buf, len);
 	const char *eol;
-	size_t i = 0;
 	u32 line, col;
 	char q[64];
 
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < len && g_ascii_isspace(buf[i]))
-		i++;
 	if (i >= len) {
 		trace_diags_add(diags, TRACE_ERROR, name, 0, 0,
 				"empty input: expected iperf3 -J output (a JSON object)");
@@ -580,7 +362,7 @@ static bool find_root(const char *name, const char *buf, size_t len, enum trace_
 		*root = i;
 		return true;
 	}
-	offset_to_linecol(buf, i, &line, &col);
+	trace_json_linecol(buf, i, &line, &col);
 	eol = memchr(buf + i, '\n', len - i);
 	trace_quote(q, sizeof(q), buf + i, eol ? (size_t)(eol - (buf + i)) : len - i, 40);
 	if (mode == TRACE_STRICT) {
@@ -599,7 +381,7 @@ static bool find_root(const char *name, const char *buf, size_t len, enum trace_
 		if (k < len && buf[k] == '{') {
 			u32 l2, c2;
 
-			offset_to_linecol(buf, k, &l2, &c2);
+			trace_json_linecol(buf, k, &l2, &c2);
 			trace_diags_add(diags, TRACE_WARNING, name, line, col,
 					"text before the JSON object skipped ('%s'; JSON starts at "
 					"line %u)", q, l2);
@@ -613,42 +395,25 @@ static bool find_root(const char *name, const char *buf, size_t len, enum trace_
 	return false;
 }
 
-/* json-glib's message without its own "<data>:L:C: " prefix. */
-static const char *glib_message(const GError *e)
-{
-	const char *m = e->message;
-
-	if (!strncmp(m, "<data>:", 7)) {
-		const char *p = strstr(m, ": ");
-
-		if (p)
-			return p + 2;
-	}
-	return m;
-}
-
 int iperf3_parse_buffer(const char *name, const char *buf, size_t len, enum trace_mode mode,
 			struct iperf3_result *r, struct trace_diags *diags)
 {
-	struct jctx j = { .name = name ? name : "<input>", .mode = mode, .diags = diags };
-	JsonParser *parser = NULL;
-	enum scan_result sr;
-	struct scan sc;
-	GError *err = NULL;
+	struct jctx j = { .quiet_missing = false };
 	char *copy = NULL;
 	const char *text = buf;
-	size_t root = 0, parse_len;
+	size_t root = 0;
 	JsonNode *rootn;
 	const char *s;
 	int ret = -1;
 
+	trace_json_init(&j.t, name, mode, diags);
 	iperf3_result_clear(r);
 	iperf3_result_init(r);
 	if (!buf)
 		len = 0;
-	if (len && !check_bytes(j.name, buf, len, diags))
+	if (len && !trace_json_check_bytes(&j.t, buf, len, "iperf3 JSON"))
 		return -1;
-	if (!find_root(j.name, buf, len, mode, &root, diags))
+	if (!find_root(j.t.name, buf, len, mode, &root, diags))
 		return -1;
 	if (root > 0) {
 		/* Blank the skipped text (and a BOM) so json-glib's line:column stay right. */
@@ -661,56 +426,24 @@ int iperf3_parse_buffer(const char *name, const char *buf, size_t len, enum trac
 				copy[i] = ' ';
 		text = copy;
 	}
-	sr = scan_structure(text, root, len, &sc);
-	parse_len = sr == SCAN_COMPLETE ? sc.end : len;
-
-	parser = json_parser_new();
-	j.pos = g_hash_table_new(g_direct_hash, g_direct_equal);
-	g_signal_connect(parser, "object-member", G_CALLBACK(on_member), &j);
-	g_signal_connect(parser, "array-element", G_CALLBACK(on_element), &j);
-	g_signal_connect(parser, "error", G_CALLBACK(on_error), &j);
-	if (!json_parser_load_from_data(parser, text, (gssize)parse_len, &err)) {
-		if (sr == SCAN_TRUNCATED) {
-			u32 el, ec, ol, oc;
-
-			offset_to_linecol(text, len, &el, &ec);
-			offset_to_linecol(text, sc.open_off, &ol, &oc);
-			trace_diags_add(diags, TRACE_ERROR, j.name, el, ec,
-					"truncated JSON: the input ends inside the %s opened at "
-					"line %u, column %u (%u container%s left open; json-glib "
-					"at %u:%u: %s)",
-					sc.open_ch == '{' ? "object" : sc.open_ch == '[' ? "array" :
-					"string", ol, oc, sc.depth, sc.depth == 1 ? "" : "s",
-					j.err_line, j.err_col, glib_message(err));
-		} else {
-			trace_diags_add(diags, TRACE_ERROR, j.name, j.err_line, j.err_col,
-					"invalid JSON: %s", glib_message(err));
-		}
+	if (!trace_json_load(&j.t, text, root, len, true, &rootn))
 		goto out;
-	}
-	if (sr == SCAN_COMPLETE) {
-		size_t i = sc.end;
+	if (j.t.trailing < len) {
+		u32 l, c;
 
-		while (i < len && g_ascii_isspace(text[i]))
-			i++;
-		if (i < len) {
-			u32 l, c;
-
-			offset_to_linecol(text, i, &l, &c);
-			if (mode == TRACE_STRICT) {
-				trace_diags_add(diags, TRACE_ERROR, j.name, l, c,
-						"unexpected text after the end of the JSON object");
-				goto out;
-			}
-			trace_diags_add(diags, TRACE_WARNING, j.name, l, c,
-					"text after the end of the JSON object ignored");
+		trace_json_linecol(text, j.t.trailing, &l, &c);
+		if (mode == TRACE_STRICT) {
+			trace_diags_add(diags, TRACE_ERROR, j.t.name, l, c,
+					"unexpected text after the end of the JSON object");
+			goto out;
 		}
+		trace_diags_add(diags, TRACE_WARNING, j.t.name, l, c,
+				"text after the end of the JSON object ignored");
 	}
-	rootn = json_parser_get_root(parser);
 	if (!rootn || json_node_get_node_type(rootn) != JSON_NODE_OBJECT) {
-		trace_diags_add(diags, TRACE_ERROR, j.name, 0, 0,
+		trace_diags_add(diags, TRACE_ERROR, j.t.name, 0, 0,
 				"expected a JSON object at the top level, found %s",
-				rootn ? node_kind(rootn) : "nothing");
+				trace_json_kind(rootn));
 		goto out;
 	}
 	if ((s = get_string(&j, rootn, "", "error", false))) {
@@ -722,12 +455,9 @@ int iperf3_parse_buffer(const char *name, const char *buf, size_t len, enum trac
 	read_start(&j, rootn, r);
 	read_intervals(&j, rootn, r);
 	read_end(&j, rootn, r);
-	ret = j.failed ? -1 : 0;
+	ret = j.t.failed ? -1 : 0;
 out:
-	if (err)
-		g_error_free(err);
-	g_hash_table_destroy(j.pos);
-	g_object_unref(parser);
+	trace_json_destroy(&j.t);
 	g_free(copy);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "testutil.h"
+#include "selftest_fixture.h"
 #include "nft_json.h"
 #include "scenario.h"
 #include "yaml_util.h"
@@ -160,39 +161,7 @@ static void test_errors(void)
 
 /* ------------------------------------------------------------------ lab run ---- */
 
-static const char selftest_text[] =
-	"table inet filter {\n"
-	"	flowtable f1 {\n"
-	"		hook ingress priority 0\n"
-	"		devices = { veth0, veth1 }\n"
-	"	}\n"
-	"	counter routed_orig { }\n"
-	"	counter routed_repl { }\n"
-	"	chain forward {\n"
-	"		type filter hook forward priority 0; policy drop;\n"
-	"		meta oif \"veth1\" tcp dport 12345 ct mark set 1 flow add @f1 counter name routed_orig accept\n"
-	"		ct mark 1 counter name ct direction map { original : routed_orig, reply : routed_repl } accept\n"
-	"		ct state established,related accept\n"
-	"		meta nfproto ipv4 meta l4proto icmp accept\n"
-	"		meta nfproto ipv6 meta l4proto icmpv6 accept\n"
-	"	}\n"
-	"}\n"
-	"table ip nat {\n"
-	"	chain prerouting {\n"
-	"		type nat hook prerouting priority 0; policy accept;\n"
-	"		meta iif \"veth0\" ip daddr 10.6.6.6 tcp dport 1666 counter dnat ip to 10.0.2.99:12345\n"
-	"	}\n"
-	"	chain postrouting {\n"
-	"		type nat hook postrouting priority 0; policy accept;\n"
-	"		meta oifname \"veth1\" counter masquerade\n"
-	"	}\n"
-	"}\n"
-	"table netdev dscpmangle {\n"
-	"	chain setdscp0 {\n"
-	"		type filter hook ingress device \"veth0\" priority 0\n"
-	"		ip dscp set cs3\n"
-	"	}\n"
-	"}\n";
+static const char selftest_text[] = SELFTEST_RULESET;
 
 struct trip {
 	struct router_result r;

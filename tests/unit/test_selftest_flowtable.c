@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "selftest_fixture.h"
 #include "testutil.h"
 
 #define FILE_SIZE (2u * 1024 * 1024)
@@ -44,35 +45,9 @@ struct st_lab {
 	u32 drops;
 };
 
-static const char *nsr1_rules =
-	"table inet filter {\n"
-	"	flowtable f1 {\n"
-	"		hook ingress priority 0\n"
-	"		devices = { veth0, veth1 }\n"
-	"	}\n"
-	"	counter routed_orig { }\n"
-	"	counter routed_repl { }\n"
-	"	chain forward {\n"
-	"		type filter hook forward priority 0; policy drop;\n"
-	"		meta oif \"veth1\" tcp dport 12345 ct mark set 1 flow add @f1 counter name routed_orig accept\n"
-	"		ct mark 1 counter name ct direction map { original : routed_orig, reply : routed_repl } accept\n"
-	"		ct state established,related accept\n"
-	"		meta nfproto ipv4 meta l4proto icmp accept\n"
-	"		meta nfproto ipv6 meta l4proto icmpv6 accept\n"
-	"	}\n"
-	"}\n";
+static const char *nsr1_rules = SELFTEST_FILTER_RULES;
 
-static const char *nat_rules =
-	"table ip nat {\n"
-	"	chain prerouting {\n"
-	"		type nat hook prerouting priority 0; policy accept;\n"
-	"		meta iif \"veth0\" ip daddr 10.6.6.6 tcp dport 1666 counter dnat ip to 10.0.2.99:12345\n"
-	"	}\n"
-	"	chain postrouting {\n"
-	"		type nat hook postrouting priority 0; policy accept;\n"
-	"		meta oifname \"veth1\" counter masquerade\n"
-	"	}\n"
-	"}\n";
+static const char *nat_rules = SELFTEST_NAT_RULES;
 
 static u16 port_add(struct fs_netconf *nc, const char *name, u16 mtu, u8 kind, u16 master)
 {
@@ -419,21 +394,9 @@ static void nat_setup(struct st_lab *l)
 	nft(l->nsr1.r, nat_rules);
 }
 
-static const char *dscp_ingress =
-	"table netdev dscpmangle {\n"
-	"	chain setdscp0 {\n"
-	"		type filter hook ingress device \"veth0\" priority 0\n"
-	"		ip dscp set cs3\n"
-	"	}\n"
-	"}\n";
+static const char *dscp_ingress = SELFTEST_DSCP_INGRESS_RULES;
 
-static const char *dscp_egress =
-	"table netdev dscpmangle {\n"
-	"	chain setdscp0 {\n"
-	"		type filter hook egress device \"veth1\" priority 0\n"
-	"		ip dscp set cs3\n"
-	"	}\n"
-	"}\n";
+static const char *dscp_egress = SELFTEST_DSCP_EGRESS_RULES;
 
 static void dscp_cases(struct st_lab *l, u16 port_base, u32 size)
 {
