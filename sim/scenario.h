@@ -227,6 +227,7 @@ struct scn_router {
 	char *ruleset_file;          /* its resolved path, NULL when not used */
 	uint32_t n_networks;
 	struct fw4_network networks[SCN_MAX_NETWORKS];  /* logical networks -> devices */
+	uint8_t packet_steering;     /* network.globals.packet_steering: 0, 1, 2 (sim_router.h) */
 };
 
 struct scenario {

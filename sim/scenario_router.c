@@ -17,7 +17,7 @@
 static const char *const router_keys[] = {
 	"soc", "kernel", "conntrack", "firewall", "firewall_uci", "ruleset", "ruleset_json",
 	"extra_nft", "ppe", "wed",
-	"offload_work_delay", NULL,
+	"offload_work_delay", "packet_steering", NULL,
 };
 
 static bool parse_kernel(struct scn_loader *l, const struct yu_node *v, uint16_t *out)
@@ -277,6 +277,7 @@ void scn_load_router(struct scn_loader *l, const struct yu_node *n)
 	struct scn_router *r = &s->router;
 	const struct yu_node *v;
 	uint64_t delay;
+	uint32_t steer;
 	bool soc_ok = false;
 
 	router_config_default(&r->config);
@@ -335,6 +336,11 @@ void scn_load_router(struct scn_loader *l, const struct yu_node *n)
 		else
 			r->config.hw_work_delay = delay;
 	}
+
+	/* network.globals.packet_steering: netifd runs packet-steering.uc with it */
+	v = yu_get(n, "packet_steering");
+	if (v && yu_u32(l->d, v, "packet_steering", 0, 2, &steer))
+		r->packet_steering = (uint8_t)steer;
 
 	build_networks(l);
 	scn_load_router_firewall(l, n);

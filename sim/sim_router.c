@@ -34,6 +34,8 @@ struct sr_port {
 	u32 overhead;               /* preamble + IFG bytes per frame (Ethernet: 20) */
 	u32 irq_core;
 	u8 wlan;                    /* a Wi-Fi interface: mac80211 RX and TX (GSO in software) */
+	u8 rps_set;                 /* rps_mask was given (sim_router_set_port_steering) */
+	u32 rps_mask;               /* CPUs RPS steers this port's skbs to (0: none) */
 	struct qdisc *q;
 	struct sr_ring rx;
 	struct sr_ring hw;          /* hardware egress FIFO: PPE/WED frames, no qdisc */
@@ -50,6 +52,8 @@ struct sr_core {
 	u64 busy_until;
 	u8 poll_scheduled;
 	struct sr_ring backlog;     /* RPS: packets steered here from other cores */
+	u64 win_start, win_busy;    /* SMT: busy time in the current window */
+	u32 util_pct;               /* ... and the busy share of the last one */
 };
 
 struct sim_router {
@@ -299,12 +303,53 @@ static void core_schedule(struct sr_core *c, u64 now)
 			ENGINE_NOARG);
 }
 
+/*
+ * SMT (MIPS MT VPEs): threads of one core share its pipeline; with all threads busy the
+ * core does smt_throughput times one thread's work (the profile's figure), so a thread
+ * runs at smt_throughput / threads of its lone speed while its sibling is busy.  A core
+ * here runs its packets ahead in event time, so whether the sibling is busy at the same
+ * instant is not known; the sibling's busy share over the last millisecond stands for the
+ * chance that it is, and the work is stretched by that share of the slowdown.
+ */
+#define SR_SMT_WINDOW_NS 1000000ULL
+
+static void smt_account(struct sr_core *c, u64 at, u64 ns)
+{
+	if (at >= c->win_start + SR_SMT_WINDOW_NS) {
+		u64 span = at - c->win_start;
+
+		c->util_pct = (u32)FS_MIN(100ULL, c->win_busy * 100 / (span ? span : 1));
+		c->win_start = at;
+		c->win_busy = 0;
+	}
+	c->win_busy += ns;
+}
+
+static u64 smt_stretch(const struct sim_router *sr, const struct sr_core *c, u64 ns)
+{
+	u32 t = sr->cpu.threads_per_core, first, i, util = 0;
+	u64 slow;
+
+	if (t < 2 || !sr->cpu.smt_throughput_pct || !ns)
+		return ns;
+	first = c->index / t * t;
+	for (i = first; i < first + t && i < sr->cpu.cores; i++)
+		if (i != c->index)
+			util = FS_MAX(util, sr->cores[i].util_pct);
+	/* extra time per ns with the sibling always busy, in 1/10000 */
+	slow = (u64)t * 1000000 / sr->cpu.smt_throughput_pct - 10000;
+	return ns + (ns * slow * util + 999999) / 1000000;
+}
+
 static void core_charge(struct sim_router *sr, struct sr_core *c, u64 start, u64 cycles)
 {
-	u64 ns = cycles_to_ns(sr, cycles);
+	u64 ns;
 
 	if (c->busy_until < start)
 		c->busy_until = start;
+	ns = smt_stretch(sr, c, cycles_to_ns(sr, cycles));
+	if (sr->cpu.threads_per_core > 1)
+		smt_account(c, c->busy_until, ns);
 	c->busy_until += ns;
 	sr->st.busy_ns[c->index] += ns;
 	sr->st.cycles[c->index] += cycles;
@@ -382,9 +427,24 @@ static u64 host_tx_cycles(const struct sim_router *sr, const struct sr_port *out
 	return c;
 }
 
-/* Run one packet (or GRO aggregate) through the core on core c. */
-static void process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64 now)
+/*
+ * The part of the core's receive charge that the NAPI poll pays before RPS hands the skb
+ * on (router_input.c: rx_napi per segment + rx_per_byte64): the driver's receive, done
+ * on the polling CPU (get_rps_cpu runs after GRO, in netif_receive_skb_list_internal).
+ */
+static u64 napi_share(const struct sim_router *sr, u32 segs, u32 len)
 {
+	const struct fs_cost_table *cost = &router_get_config(sr->core)->cost;
+
+	return (u64)cost->rx_napi * segs + (u64)cost->rx_per_byte64 * ((len + 63) / 64);
+}
+
+/* Run one packet (or GRO aggregate) through the core on core c; steered: it came through
+ * RPS from another CPU, which has paid its driver receive (napi_share). */
+static void process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64 now,
+		    bool steered)
+{
+	u64 cycles;
 	struct router_result res;
 	u32 seg_len[64], n = 0, total = 0, payload = 0;
 	u16 head_payload = p->hdr.payload;
@@ -409,7 +469,13 @@ static void process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p,
 		gso_fixup(p, seg_len, head_payload, n);
 	out = res.verdict == ROUTER_FORWARD && res.tx_dev < FS_NETDEV_MAX ?
 	      sr->by_ifindex[res.tx_dev] : NULL;
-	core_charge(sr, c, now, res.cycles + (out ? host_tx_cycles(sr, out, &p->hdr, n) : 0));
+	cycles = res.cycles;
+	if (steered) {
+		u64 napi = napi_share(sr, n, FS_MIN(total, 65535u));
+
+		cycles -= FS_MIN(cycles, napi);
+	}
+	core_charge(sr, c, now, cycles + (out ? host_tx_cycles(sr, out, &p->hdr, n) : 0));
 	if (res.verdict != ROUTER_FORWARD) {
 		sr_drop(sr, p, res.verdict == ROUTER_DROP ? res.drop_reason : 0, c->busy_until);
 		return;
@@ -436,16 +502,59 @@ static bool gro_mergeable(const struct sim_pkt *head, const struct sim_pkt *p, u
 	       fs_tuple_equal(&a->t, &b->t);
 }
 
+/*
+ * skb_get_hash for RPS: the flow dissector's symmetric hash keyed with hashrnd, a random
+ * key drawn once per boot (net/core/flow_dissector.c __flow_hash_from_keys,
+ * net_get_random_once): here the run's seed stands for the boot.
+ */
+static u32 rps_hash(const struct sim_router *sr, const struct fs_tuple *t)
+{
+	u32 x = flow_hash(t) ^ sr->cpu.rps_seed;
+
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+/*
+ * The CPU RPS picks for a flow hash from a mask (get_rps_cpu: the rps_map lists the
+ * mask's CPUs in order and map->cpus[reciprocal_scale(hash, map->len)] is taken).
+ */
+static u32 rps_pick(u32 mask, u32 hash)
+{
+	u32 n = (u32)__builtin_popcount(mask), k, i;
+
+	k = (u32)(((u64)hash * n) >> 32);
+	for (i = 0; i < 32; i++)
+		if (mask & (1u << i) && !k--)
+			return i;
+	return 0;
+}
+
 /* An skb leaving GRO: to the core RPS picks for its flow, or processed here. */
-static void gro_deliver(struct sim_router *sr, struct sr_core *c, struct sim_pkt *head,
-			u32 segs, u64 now)
+static void gro_deliver(struct sim_router *sr, struct sr_core *c, struct sr_port *pt,
+			struct sim_pkt *head, u32 segs, u64 now)
 {
 	struct sr_core *target = c;
+	u32 mask = pt->rps_set ? pt->rps_mask :
+		   sr->cpu.rps ? (1u << sr->cpu.cores) - 1 : 0;
 
-	if (sr->cpu.rps && sr->cpu.cores > 1)
-		target = &sr->cores[flow_hash(&head->hdr.t) % sr->cpu.cores];
+	mask &= (1u << sr->cpu.cores) - 1;
+	if (mask)
+		target = &sr->cores[rps_pick(mask, rps_hash(sr, &head->hdr.t))];
 	if (target != c) {
-		core_charge(sr, c, now, sr->cpu.rps_cycles);
+		struct sim_pkt *s;
+		u32 len = 0;
+
+		for (s = head; s; s = s->next)
+			len += s->hdr.len;
+		/* the driver receive stays here; get_rps_cpu + enqueue_to_backlog */
+		core_charge(sr, c, now, napi_share(sr, segs, FS_MIN(len, 65535u)) +
+			    sr->cpu.rps_cycles);
+		sr->st.rps_steered++;
 		if (!ring_push(&target->backlog, head)) {
 			sr->st.backlog_drops += segs;
 			sr_drop(sr, head, SIM_DROP_BACKLOG, c->busy_until);
@@ -454,7 +563,7 @@ static void gro_deliver(struct sim_router *sr, struct sr_core *c, struct sim_pkt
 		core_schedule(target, c->busy_until);
 		return;
 	}
-	process(sr, c, head, now);
+	process(sr, c, head, now, false);
 }
 
 /*
@@ -529,7 +638,7 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 				break;
 			}
 			/* same flow, cannot merge: the held aggregate goes up first */
-			gro_deliver(sr, c, held[i], segs[i], now);
+			gro_deliver(sr, c, pt, held[i], segs[i], now);
 			nh--;
 			memmove(&held[i], &held[i + 1], (nh - i) * sizeof(held[0]));
 			memmove(&tail[i], &tail[i + 1], (nh - i) * sizeof(tail[0]));
@@ -539,11 +648,11 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 		if (merged)
 			continue;
 		if (!gro_candidate(sr, p)) {
-			gro_deliver(sr, c, p, 1, now);
+			gro_deliver(sr, c, pt, p, 1, now);
 			continue;
 		}
 		if (nh == SR_GRO_MAX_HELD) {
-			gro_deliver(sr, c, held[0], segs[0], now);
+			gro_deliver(sr, c, pt, held[0], segs[0], now);
 			nh--;
 			memmove(&held[0], &held[1], nh * sizeof(held[0]));
 			memmove(&tail[0], &tail[1], nh * sizeof(tail[0]));
@@ -553,7 +662,7 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 		segs[nh++] = 1;
 	}
 	for (i = 0; i < nh; i++)
-		gro_deliver(sr, c, held[i], segs[i], now);
+		gro_deliver(sr, c, pt, held[i], segs[i], now);
 	return done;
 }
 
@@ -578,9 +687,17 @@ static void core_poll(struct engine *eng, engine_arg a, engine_arg b)
 		else
 			pt->napi_scheduled = 0; /* napi_complete: interrupts back on */
 	}
-	/* process_backlog: packets RPS steered to this core */
+	/*
+	 * process_backlog: packets RPS steered to this core.  Reaching it costs this CPU a
+	 * softirq run and a poll of its backlog NAPI (the IPI net_rps_send_ipi sent, then
+	 * net_rx_action -> process_backlog): the profile's per-poll cost.
+	 */
+	if (c->backlog.len) {
+		sr->st.backlog_polls++;
+		core_charge(sr, c, now, sr->cpu.irq_cycles);
+	}
 	for (n = 0; n < sr->cpu.napi_budget && c->backlog.len; n++)
-		process(sr, c, ring_pop(&c->backlog), now);
+		process(sr, c, ring_pop(&c->backlog), now, true);
 	if (c->backlog.len)
 		more = true;
 	if (more)
@@ -740,6 +857,100 @@ int sim_router_add_port(struct sim_router *sr, u16 ifindex, u64 rate_bps, u32 ov
 	ring_init(&pt->hw, sr->cpu.hw_fifo);
 	sr->by_ifindex[ifindex] = pt;
 	return 0;
+}
+
+int sim_router_set_port_steering(struct sim_router *sr, u16 ifindex, u32 napi_core,
+				 u32 rps_mask)
+{
+	struct sr_port *pt = ifindex < FS_NETDEV_MAX ? sr->by_ifindex[ifindex] : NULL;
+
+	if (!pt)
+		return -1;
+	pt->irq_core = napi_core < sr->cpu.cores ? napi_core : 0;
+	pt->rps_mask = rps_mask & ((1u << sr->cpu.cores) - 1);
+	pt->rps_set = 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ packet steering ---- */
+
+/*
+ * get_next_cpu of packet-steering.uc: the least loaded CPU (lowest number among equals),
+ * skipping `prev` (-1: none) if it would be first; the CPU gets `weight` and each SMT
+ * sibling (same core_id) 0.75 of it.  Loads in hundredths.
+ */
+static u32 steer_next_cpu(u32 *load, u32 cpus, u32 tpc, u32 weight, int prev)
+{
+	u32 best = 0, second = 0, i;
+	bool have2 = false;
+
+	for (i = 1; i < cpus; i++)
+		if (load[i] < load[best])
+			best = i;
+	if ((int)best == prev && cpus > 1) {
+		second = best == 0 ? 1 : 0;
+		for (i = 0; i < cpus; i++)
+			if (i != best && load[i] < load[second])
+				second = i;
+		have2 = true;
+	}
+	if (have2)
+		best = second;
+	load[best] += weight;
+	if (tpc > 1)
+		for (i = best / tpc * tpc; i < best / tpc * tpc + tpc && i < cpus; i++)
+			if (i != best)
+				load[i] += weight * 75 / 100;
+	return best;
+}
+
+static void steer_place(struct sim_steer_dev *d, u32 mode, u32 *load, u32 cpus, u32 tpc)
+{
+	int napi = -1;
+
+	d->napi_cpu = 0;
+	if (d->threaded) {
+		napi = (int)steer_next_cpu(load, cpus, tpc, 100, -1);
+		d->napi_cpu = (u32)napi;
+	}
+	if (mode == 2)
+		d->rps_mask = (1u << cpus) - 1;
+	else
+		d->rps_mask = 1u << steer_next_cpu(load, cpus, tpc, 75, napi);
+}
+
+void sim_router_steering_plan(u32 mode, u32 cpus, u32 threads_per_core,
+			      struct sim_steer_dev *dev, u32 n)
+{
+	u32 load[SIM_ROUTER_MAX_CORES] = { 0 };
+	u32 i, tpc = threads_per_core;
+
+	if (cpus > SIM_ROUTER_MAX_CORES)
+		cpus = SIM_ROUTER_MAX_CORES;
+	for (i = 0; i < n; i++) {
+		dev[i].napi_cpu = 0;
+		dev[i].rps_mask = 0;
+	}
+	/* the script exits on one CPU; 0 leaves everything where the kernel put it */
+	if (!mode || cpus < 2)
+		return;
+	for (i = 0; i < n; i++)
+		if (!dev[i].wlan)
+			steer_place(&dev[i], mode, load, cpus, tpc);
+	/* eth_bias: keep other tasks off the CPUs with Ethernet NAPI */
+	for (i = 0; i < n; i++)
+		if (!dev[i].wlan && dev[i].threaded) {
+			u32 c = dev[i].napi_cpu, j;
+
+			load[c] += 200;
+			if (tpc > 1)
+				for (j = c / tpc * tpc; j < c / tpc * tpc + tpc && j < cpus; j++)
+					if (j != c)
+						load[j] += 150;
+		}
+	for (i = 0; i < n; i++)
+		if (dev[i].wlan)
+			steer_place(&dev[i], mode, load, cpus, tpc);
 }
 
 const struct sim_router_stats *sim_router_get_stats(const struct sim_router *sr)

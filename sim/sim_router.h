@@ -44,7 +44,17 @@ struct sim_cpu_params {
 	u32 rps_cycles;         /* IRQ core's cost to steer one packet to another core */
 	u32 gro_segs;           /* max TCP segments GRO merges (0/1: GRO off) */
 	u32 hw_fifo;            /* frames the hardware egress queue holds (PPE path) */
-	u8 rps;                 /* spread processing over all cores by flow hash */
+	u8 rps;                 /* spread processing over all cores by flow hash (every port
+				 * without its own mask from sim_router_set_port_steering) */
+	/*
+	 * SMT: logical CPUs i and j with i / threads_per_core == j / threads_per_core share a
+	 * core; while both are busy each runs at smt_throughput_pct / (100 * threads) of a
+	 * lone thread's speed (0 or 1 thread: no sharing).
+	 */
+	u32 rps_seed;            /* the boot's flow-hash key (hashrnd, random per boot):
+				  * which CPU RPS picks for a flow depends on it */
+	u32 threads_per_core;
+	u32 smt_throughput_pct;  /* a core's throughput with all threads busy, % of one */
 	/*
 	 * The SoC profile's host figures (soc_profile.h), copied at creation; NULL charges
 	 * none of them.  With them the host pays what the core's cost table leaves to it:
@@ -73,6 +83,42 @@ void sim_router_destroy(struct sim_router *sr);
 int sim_router_add_port(struct sim_router *sr, u16 ifindex, u64 rate_bps, u32 overhead,
 			struct qdisc *q, u32 irq_core);
 
+/*
+ * Packet steering of a port (net/core/dev.c get_rps_cpu, the port's rx-0 rps_cpus):
+ * its NAPI poll runs on napi_core and every skb leaving GRO goes to the CPU of rps_mask
+ * its flow hash picks (map->cpus[reciprocal_scale(hash, map->len)]), through that CPU's
+ * backlog (enqueue_to_backlog, process_backlog).  The NAPI core keeps the driver receive
+ * and GRO work; the steered CPU pays the rest of the path, a poll of its backlog and the
+ * transmit.  rps_mask 0: no RPS.  Returns -1 for an unknown port.
+ */
+int sim_router_set_port_steering(struct sim_router *sr, u16 ifindex, u32 napi_core,
+				 u32 rps_mask);
+
+/*
+ * OpenWrt's packet steering (network.globals.packet_steering, applied by netifd's
+ * /usr/libexec/network/packet-steering.uc): where each network device's NAPI runs and
+ * which CPUs RPS steers its packets to.  A device is what the script groups netdevs by
+ * (one platform/PCI device: the SoC's Ethernet with all its GMACs, one Wi-Fi chip).
+ *   mode 0: nothing is moved (NAPI on CPU 0, no RPS);
+ *   mode 1: a device with a NAPI thread gets it pinned to the least loaded CPU, then RPS
+ *           to the least loaded CPU other than that one (one CPU);
+ *   mode 2: the same NAPI pinning, RPS to all CPUs.
+ * Ethernet devices are placed first, then an extra load is put on each Ethernet NAPI CPU
+ * (the script's eth_bias), then the Wi-Fi devices.  Load weights are the script's: NAPI
+ * 1.0, RPS 0.75, an SMT sibling gets 0.75 of what its thread gets, Ethernet bias 2.0;
+ * among equally loaded CPUs the lowest numbered is taken.  Without a NAPI thread
+ * (threaded = 0: kernels before 5.12, or drivers without dev_set_threaded) the poll stays
+ * on the interrupt's CPU 0.
+ */
+struct sim_steer_dev {
+	u8 threaded;                /* in: the driver runs NAPI in a kthread */
+	u8 wlan;                    /* in: a Wi-Fi device (placed after Ethernet) */
+	u32 napi_cpu;               /* out */
+	u32 rps_mask;               /* out: 0 = no RPS */
+};
+void sim_router_steering_plan(u32 mode, u32 cpus, u32 threads_per_core,
+			      struct sim_steer_dev *dev, u32 n);
+
 /* A frame has been fully received on port ifindex. */
 void sim_router_rx(struct sim_router *sr, u16 ifindex, struct sim_pkt *p);
 
@@ -88,6 +134,8 @@ struct sim_router_stats {
 	u64 rx_frames, rx_ring_drops, backlog_drops, qdisc_drops, hw_fifo_drops;
 	u64 gro_merged;             /* segments that joined an aggregate */
 	u64 polls, irqs;
+	u64 rps_steered;            /* skbs handed to another CPU's backlog */
+	u64 backlog_polls;          /* polls of a CPU's RPS backlog (each pays irq_cycles) */
 	u64 busy_ns[SIM_ROUTER_MAX_CORES];   /* time each core spent processing */
 	u64 cycles[SIM_ROUTER_MAX_CORES];
 	u64 path_packets[ROUTER_PATH__COUNT];

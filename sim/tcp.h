@@ -222,6 +222,8 @@ struct tcp_stats {
 	u64 retrans_segs;      /* data/FIN segments sent again */
 	u64 retrans_bytes;
 	u32 fast_retrans;      /* fast retransmits (recoveries entered) */
+	u32 rack_lost_retrans; /* retransmissions RACK found lost again (resent, no RTO) */
+	u32 tlp_probes;        /* tail loss probes sent */
 	u64 sack_blocks_in;    /* SACK blocks received */
 	u64 sacked_segs;       /* segments marked SACKed on the scoreboard */
 	u32 rto_events;        /* retransmission timeouts (SYN timeouts included) */
@@ -329,6 +331,16 @@ struct tcp_ep {
 				  * acknowledged or SACKed */
 	u64 highest_sack;        /* end of the highest SACKed segment (valid if sacked_out) */
 	u64 retx_hint;           /* recovery: holes below this offset were retransmitted */
+	/* RACK (RFC 8985, net/ipv4/tcp_recovery.c): the most recently sent segment known
+	 * delivered (send time, end) and the RTT measured on it */
+	u64 rack_mstamp;
+	u64 rack_end;
+	u32 rack_rtt_us;
+	/* TLP (RFC 8985 7, tcp_schedule_loss_probe): the RTO timer fires first as the
+	 * probe timer while tlp_armed; tlp_high_seq: snd_nxt when a probe went out, 0 when
+	 * none is outstanding */
+	u64 tlp_high_seq;
+	bool tlp_armed;
 	u32 prr_delivered;       /* PRR (RFC 6937): segments delivered since recovery began */
 	u32 prr_out;             /* segments sent since recovery began */
 	struct tcp_sack_block sack_cache[SIM_PKT_MAX_SACK]; /* the last ACK's blocks, as

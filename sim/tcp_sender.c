@@ -10,6 +10,12 @@
  *               what the previous ACK's blocks covered; tcp_in_flight() is RFC 6675's pipe
  *               (tcp_packets_in_flight); in recovery tcp_sack_retransmit() resends the holes
  *               below the highest SACKed segment while pipe < cwnd (tcp_xmit_retransmit_queue).
+ *   RACK        lost retransmissions (RFC 8985 6.2, tcp_recovery.c tcp_rack_detect_loss):
+ *               a retransmission sent before a segment since delivered is lost again and
+ *               resent in the same recovery, not left to the RTO.
+ *   TLP         the tail loss probe (RFC 8985 7, tcp_schedule_loss_probe): in Open state
+ *               with SACK the timer first fires 2 SRTT after the last ACK and sends one
+ *               segment (new data, else the last one again) to draw a SACK.
  *   RTO         Linux's estimator (tcp_rtt_estimator), the retransmission timer (also for
  *               SYN/SYN-ACK) with exponential backoff, go-back-N after a timeout.
  *
@@ -182,12 +188,34 @@ void tcp_rtt_sample(struct tcp_ep *ep, u64 rtt_ns)
 
 static void tcp_rto_fire(struct engine *eng, engine_arg a, engine_arg b);
 
+/*
+ * The retransmission timer, or the tail loss probe timer before it (net/ipv4/tcp_output.c
+ * tcp_schedule_loss_probe, RFC 8985 7.2): with SACK, in the Open state, data out and no
+ * probe outstanding, a probe is due 2 SRTT after the last ACK or send - plus TCP_RTO_MIN
+ * when a single segment is out (its ACK may be delayed), else plus TCP_TIMEOUT_MIN (2
+ * jiffies) - or at the RTO's time if that is earlier, still as a probe.
+ */
+#define TCP_TIMEOUT_MIN_US (2 * 1000000u / CC_HZ_TLP)
+#define CC_HZ_TLP 1000u   /* the jiffy clock of tcp_cc.c */
+
 void tcp_arm_rto(struct tcp_ep *ep)
 {
 	struct tcp_conn *c = ep->conn;
+	u64 rto = (u64)ep->rto_us * 1000;
 
-	engine_timer_set(c->env.eng, &ep->rto_timer, tcp_now(c) + (u64)ep->rto_us * 1000,
-			 tcp_rto_fire, ENGINE_PTR(c), ENGINE_U64(ep->side));
+	ep->tlp_armed = false;
+	if (ep->sack_ok && ep->state == TCP_ESTABLISHED && ep->ca_state == TCP_CA_OPEN &&
+	    ep->packets_out && ep->srtt_us && !ep->tlp_high_seq) {
+		u64 pto = (u64)(ep->srtt_us >> 2) +
+			  (ep->packets_out == 1 ? TCP_RTO_MIN_US : TCP_TIMEOUT_MIN_US);
+
+		/* the probe timer takes the RTO's time if that is earlier, and fires as a
+		 * probe all the same (ICSK_TIME_LOSS_PROBE) */
+		rto = FS_MIN(rto, pto * 1000);
+		ep->tlp_armed = true;
+	}
+	engine_timer_set(c->env.eng, &ep->rto_timer, tcp_now(c) + rto, tcp_rto_fire,
+			 ENGINE_PTR(c), ENGINE_U64(ep->side));
 }
 
 /* ------------------------------------------------------------ SACK scoreboard */
@@ -214,6 +242,27 @@ static u32 tcp_in_flight(struct tcp_ep *ep)
 	return ep->packets_out - below + ep->retrans_out;
 }
 
+/*
+ * tcp_rack_advance(): a segment was delivered (SACKed, or cumulatively acknowledged without
+ * having been SACKed).  If it was sent after the one RACK remembers, remember it.  A
+ * retransmitted segment delivered sooner than the minimum RTT after its resend is taken
+ * to be the original's delivery and ignored (the kernel's ambiguity check).
+ */
+static void tcp_rack_advance(struct tcp_ep *ep, const struct tcp_seg *seg)
+{
+	u64 now = tcp_now(ep->conn);
+	u64 rtt_us = (now - seg->tx_time) / 1000;
+
+	if ((seg->flags & SEG_RETRANS) && rtt_us < ep->st.rtt_min_us)
+		return;
+	if (seg->tx_time > ep->rack_mstamp ||
+	    (seg->tx_time == ep->rack_mstamp && seg->end > ep->rack_end)) {
+		ep->rack_mstamp = seg->tx_time;
+		ep->rack_end = seg->end;
+		ep->rack_rtt_us = (u32)FS_MIN(rtt_us, 0xffffffffULL);
+	}
+}
+
 /* Mark the whole segments inside [s, e) SACKed. */
 static void tcp_sack_mark(struct tcp_ep *ep, u64 s, u64 e)
 {
@@ -233,6 +282,7 @@ static void tcp_sack_mark(struct tcp_ep *ep, u64 s, u64 e)
 			seg->flags &= ~SEG_RETX_OUT;
 			ep->retrans_out--;
 		}
+		tcp_rack_advance(ep, seg);
 		if (!ep->sacked_out || seg->end > ep->highest_sack)
 			ep->highest_sack = seg->end;
 		ep->sacked_out++;
@@ -414,6 +464,43 @@ static void tcp_retransmit_head(struct tcp_ep *ep)
 }
 
 /*
+ * RACK's detection of lost retransmissions (tcp_rack_detect_loss, RFC 8985 6.2): in
+ * recovery a retransmission is lost when a segment sent after it has been delivered and
+ * more than the RACK RTT plus the reordering window has passed since it was sent.  The
+ * window is zero in recovery while no reordering has been seen (tcp_rack_reo_wnd), so a
+ * retransmission sent before the latest delivered segment is lost: it loses its
+ * retransmitted mark and the retransmit walk resends it, instead of waiting for the RTO
+ * as RFC 6675 alone does.  Only the retransmitted range (below retx_hint) is walked, and
+ * only while retransmissions are out.
+ */
+static void tcp_rack_mark_lost_retrans(struct tcp_ep *ep)
+{
+	u64 now = tcp_now(ep->conn), hint = ep->retx_hint;
+	u32 i, seen = 0, out = ep->retrans_out;
+
+	if (!ep->sack_ok || ep->ca_state != TCP_CA_RECOVERY || !out || !ep->rack_mstamp)
+		return;
+	for (i = 0; i < ep->packets_out && seen < out; i++) {
+		struct tcp_seg *s = ring_at(ep, i);
+
+		if (s->end > hint)
+			break;
+		if (!(s->flags & SEG_RETX_OUT))
+			continue;
+		seen++;
+		if (s->tx_time >= ep->rack_mstamp ||
+		    now < s->tx_time + (u64)ep->rack_rtt_us * 1000)
+			continue;
+		s->flags &= ~SEG_RETX_OUT;
+		ep->retrans_out--;
+		ep->st.rack_lost_retrans++;
+		/* the walk resumes at the first segment lost again */
+		if (ring_seg_start(ep, i) < ep->retx_hint)
+			ep->retx_hint = ring_seg_start(ep, i);
+	}
+}
+
+/*
  * tcp_xmit_retransmit_queue(): in SACK recovery, resend the lost segments (un-SACKed,
  * below the highest SACKed one) in order while the pipe is below cwnd.  retx_hint remembers
  * how far this recovery got, so every segment is looked at once per recovery.
@@ -550,6 +637,7 @@ void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure)
 			tcp_dupack(ep);
 		else if (ep->sack_ok)
 			tcp_sack_check_recovery(ep);
+		tcp_rack_mark_lost_retrans(ep);
 		if (ep->sack_ok && ep->ca_state == TCP_CA_RECOVERY)
 			tcp_prr(ep, undelivered - (ep->packets_out - ep->sacked_out));
 		return;
@@ -562,6 +650,8 @@ void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure)
 		if (s->end > (u64)ack)
 			break;
 		acked++;
+		if (!(s->flags & SEG_SACKED))
+			tcp_rack_advance(ep, s);
 		if (s->flags & SEG_RETRANS) {
 			retrans_acked = true;
 		} else if (!(s->flags & SEG_SACKED)) {
@@ -587,6 +677,10 @@ void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure)
 	}
 	ep->snd_wnd = wnd;
 	ep->retries = 0;
+	/* the probe's episode is over once everything up to it is acknowledged
+	 * (tcp_process_tlp_ack) */
+	if (ep->tlp_high_seq && (u64)ack >= ep->tlp_high_seq)
+		ep->tlp_high_seq = 0;
 	if (ep->sack_ok)
 		tcp_sacktag(ep, p);
 
@@ -626,6 +720,7 @@ void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure)
 		u32 left = ep->packets_out - ep->sacked_out;
 
 		tcp_sack_check_recovery(ep);  /* a new loss after the one just repaired */
+		tcp_rack_mark_lost_retrans(ep);
 		if (ep->ca_state == TCP_CA_RECOVERY)
 			tcp_prr(ep, undelivered > left ? undelivered - left : 0);
 	}
@@ -636,6 +731,32 @@ void tcp_ack(struct tcp_ep *ep, const struct sim_pkt *p, bool pure)
 		tcp_arm_rto(ep);
 	else
 		engine_timer_cancel(c->env.eng, ep->rto_timer);
+}
+
+/*
+ * tcp_send_loss_probe(): one segment to draw a SACK out of the receiver if the tail of the
+ * window was lost - new data if there is some (sent even if cwnd is full), else the last
+ * segment again - then the retransmission timer proper.
+ */
+static void tcp_send_loss_probe(struct tcp_ep *ep)
+{
+	u64 data_end = ep->app_closed ? ep->stream_end : ep->app_end;
+
+	ep->tlp_armed = false;
+	ep->st.tlp_probes++;
+	if (ep->snd_nxt < data_end &&
+	    ep->snd_nxt + FS_MIN((u64)ep->mss, data_end - ep->snd_nxt) <=
+	    ep->snd_una + ep->snd_wnd) {
+		u64 len = FS_MIN((u64)ep->mss, data_end - ep->snd_nxt);
+		bool fin = ep->app_closed && ep->snd_nxt + len == ep->stream_end;
+
+		tcp_send_new(ep, len, fin, ep->snd_nxt + len == data_end);
+	} else {
+		tcp_retransmit_seg(ep, ep->packets_out - 1);
+	}
+	ep->tlp_high_seq = ep->snd_nxt;
+	tcp_arm_rto(ep);
+	tcp_ack_flush(ep);
 }
 
 static void tcp_rto_fire(struct engine *eng, engine_arg a, engine_arg b)
@@ -664,6 +785,10 @@ static void tcp_rto_fire(struct engine *eng, engine_arg a, engine_arg b)
 	}
 	if (ep->state != TCP_ESTABLISHED || !ep->packets_out)
 		goto out;
+	if (ep->tlp_armed) {
+		tcp_send_loss_probe(ep);
+		goto out;
+	}
 	if (++ep->retries > TCP_RETRIES2) {
 		tcp_abort(ep);
 		goto out;
@@ -681,6 +806,7 @@ static void tcp_rto_fire(struct engine *eng, engine_arg a, engine_arg b)
 	ep->high_seq = ep->snd_max;
 	ep->dupacks = 0;
 	tcp_cc_enter_loss(ep, engine_now(eng));
+	ep->tlp_high_seq = 0;
 	/* exponential backoff (tcp_retransmit_timer), then go back to snd_una */
 	ep->rto_us = (u32)FS_MIN((u64)ep->rto_us * 2, (u64)TCP_RTO_MAX_US);
 	ep->snd_nxt = ep->snd_una;

@@ -474,6 +474,45 @@ static struct qdisc *port_qdisc(struct world *w, u32 i, struct yu_diag *d)
 	return q;
 }
 
+/*
+ * router.packet_steering: the devices packet-steering.uc sees are the SoC's Ethernet
+ * (every GMAC is a netdev of one platform device; DSA user ports are uppers of their
+ * conduit and skipped, their packets are the conduit's) and one per radio.  NAPI runs in
+ * a kthread the script can pin from kernel 5.12 (dev_set_threaded) on mtk_eth_soc
+ * (OpenWrt's 702-net-ethernet-mtk_eth_soc-enable-threaded-NAPI.patch; the SoCs with a
+ * PPE here) and mt76.
+ */
+static int steer_ports(struct world *w)
+{
+	const struct scenario *s = w->s;
+	struct sim_steer_dev *dev;
+	u32 i, n = 1 + s->n_radios;
+	bool threads = s->router.kernel >= 512;
+
+	if (!s->router.packet_steering)
+		return 0;
+	dev = g_new0(struct sim_steer_dev, n);
+	dev[0].threaded = threads && s->router.soc.ppe.present;
+	for (i = 0; i < s->n_radios; i++) {
+		dev[1 + i].threaded = threads;
+		dev[1 + i].wlan = 1;
+	}
+	sim_router_steering_plan(s->router.packet_steering, world_cpus(w),
+				 s->router.soc.cpu.threads_per_core, dev, n);
+	for (i = 0; i < s->n_ports; i++) {
+		const struct scn_port *p = &s->ports[i];
+		const struct sim_steer_dev *sd;
+
+		if (!w->ports[i].phys)
+			continue;
+		sd = p->kind == FS_NETDEV_WLAN && p->radio >= 0 ? &dev[1 + p->radio] : &dev[0];
+		sim_router_set_port_steering(w->sr, w->ports[i].ifindex, sd->napi_cpu,
+					     sd->rps_mask);
+	}
+	g_free(dev);
+	return 0;
+}
+
 static int build_machine(struct world *w, struct yu_diag *d)
 {
 	const struct scenario *s = w->s;
@@ -491,8 +530,11 @@ static int build_machine(struct world *w, struct yu_diag *d)
 	cpu.rps_cycles = 0;
 	cpu.gro_segs = hp->gro ? hp->gro_max_segments : 0;
 	cpu.hw_fifo = hp->tx_ring;
-	cpu.rps = 0;   /* the profiles' costs are fitted to one CPU doing the work */
+	cpu.rps = 0;   /* no RPS unless router.packet_steering asks (below) */
 	cpu.host = hp; /* mac80211 RX, GRO, qdisc and software GSO cycles (sim_router.h) */
+	cpu.rps_seed = (u32)((w->opts.seed + 1) * 0x9e3779b97f4a7c15ULL >> 32);
+	cpu.threads_per_core = s->router.soc.cpu.threads_per_core;
+	cpu.smt_throughput_pct = (u32)(s->router.soc.cpu.smt_throughput * 100 + 0.5);
 	w->sr = sim_router_create(w->eng, w->r, &cpu, &w->pool, world_router_tx,
 				  world_router_drop, w);
 	w->ports = g_new0(struct world_port, s->n_ports + 1);
@@ -537,7 +579,7 @@ static int build_machine(struct world *w, struct yu_diag *d)
 			return -1;
 		}
 	}
-	return 0;
+	return steer_ports(w);
 }
 
 /* ------------------------------------------------------------------ create ---- */

@@ -417,6 +417,25 @@ static void test_values_vlan_pppoe_uci(void)
 	scenario_free(s);
 }
 
+/* router.packet_steering: off unless given (OpenWrt's default), the value as written */
+static void test_values_packet_steering(void)
+{
+	struct scenario *s = load_ok("good-minimal.yaml");
+	char *path = g_build_filename(FLOWSIM_SOURCE_DIR, "tests", "data", "calibration",
+				      "row17-mt7621-none.yaml", NULL);
+	GPtrArray *got;
+
+	g_assert_cmpuint(s->router.packet_steering, ==, 0);
+	scenario_free(s);
+	s = NULL;
+	got = load_messages(path, &s);
+	g_assert_nonnull(s);
+	g_assert_cmpuint(s->router.packet_steering, ==, 2);
+	scenario_free(s);
+	g_ptr_array_free(got, TRUE);
+	g_free(path);
+}
+
 static void test_values_inline_soc_sysctls_traffic(void)
 {
 	struct scenario *s = load_ok("good-inline-soc.yaml");
@@ -613,6 +632,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/values/inline_soc_sysctls_traffic",
 			test_values_inline_soc_sysctls_traffic);
 	g_test_add_func("/scenario/values/example_p2p", test_example_values);
+	g_test_add_func("/scenario/values/packet_steering", test_values_packet_steering);
 	g_test_add_func("/scenario/build_netconf", test_build_netconf);
 	g_test_add_func("/scenario/validate_command", test_validate_command);
 	return g_test_run();

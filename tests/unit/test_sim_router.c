@@ -337,6 +337,142 @@ static void test_gro_interleaved_flows(void)
 	g_assert_cmpuint(gro_merged_for(true, false), ==, 0);
 }
 
+/*
+ * OpenWrt's packet-steering.uc placement: Ethernet NAPI thread on the least loaded CPU,
+ * its RPS on the next one; Ethernet bias; then Wi-Fi (the weights of the script).
+ */
+static void test_steering_plan(void)
+{
+	struct sim_steer_dev d[2];
+
+	/* MT7622 (2 CPUs), kernel 6.6: mtk_eth and mt76 both run NAPI threads */
+	memset(d, 0, sizeof(d));
+	d[0].threaded = 1;
+	d[1].threaded = d[1].wlan = 1;
+	sim_router_steering_plan(1, 2, 1, d, 2);
+	g_assert_cmpuint(d[0].napi_cpu, ==, 0);
+	g_assert_cmpuint(d[0].rps_mask, ==, 0x2);
+	/* loads 300 / 75: the radio's NAPI goes to CPU 1, its RPS to the other one */
+	g_assert_cmpuint(d[1].napi_cpu, ==, 1);
+	g_assert_cmpuint(d[1].rps_mask, ==, 0x1);
+
+	/* MT7621 (2 cores x 2 VPEs): a VPE's sibling gets 0.75 of its load, so the RPS CPU
+	 * is on the other core; the radio's NAPI on the least loaded VPE (3), RPS on 2 */
+	sim_router_steering_plan(1, 4, 2, d, 2);
+	g_assert_cmpuint(d[0].napi_cpu, ==, 0);
+	g_assert_cmpuint(d[0].rps_mask, ==, 0x4);
+	g_assert_cmpuint(d[1].napi_cpu, ==, 3);
+	g_assert_cmpuint(d[1].rps_mask, ==, 0x4);
+
+	/* "2": RPS over all CPUs */
+	sim_router_steering_plan(2, 4, 2, d, 2);
+	g_assert_cmpuint(d[0].rps_mask, ==, 0xf);
+	g_assert_cmpuint(d[1].rps_mask, ==, 0xf);
+
+	/* no NAPI threads (before 5.12): the poll stays on CPU 0, and the least loaded CPU
+	 * for RPS is CPU 0 itself - packet steering "1" moves nothing */
+	d[0].threaded = d[1].threaded = 0;
+	sim_router_steering_plan(1, 4, 2, d, 1);
+	g_assert_cmpuint(d[0].napi_cpu, ==, 0);
+	g_assert_cmpuint(d[0].rps_mask, ==, 0x1);
+
+	/* "0", or one CPU: nothing */
+	sim_router_steering_plan(0, 4, 2, d, 2);
+	g_assert_cmpuint(d[0].rps_mask | d[1].rps_mask | d[1].napi_cpu, ==, 0);
+	sim_router_steering_plan(2, 1, 1, d, 2);
+	g_assert_cmpuint(d[0].rps_mask | d[1].rps_mask, ==, 0);
+}
+
+/* Two-core world for RPS: the LAN port's NAPI on CPU 0; smt: the two CPUs are VPEs of
+ * one core doing 1.3x one VPE's work together. */
+static void world_init_rps(struct world *w, u32 rps_mask, bool smt)
+{
+	struct router_config cfg;
+	struct sim_cpu_params cpu = { .cores = 2, .mhz = 580, .napi_budget = 64, .rx_ring = 256,
+				      .irq_cycles = 2000 };
+	GError *err = NULL;
+	char *rules;
+
+	memset(w, 0, sizeof(*w));
+	router_config_default(&cfg);
+	cfg.cost.rx_napi = 4000;
+	cfg.cost.ip_forward = 14000;
+	cfg.cost.conntrack = 9000;
+	cfg.cost.nft_chain = 1000;
+	cfg.cost.nft_rule = 500;
+	cfg.cost.tx_eth = 4000;
+	if (smt) {
+		cpu.threads_per_core = 2;
+		cpu.smt_throughput_pct = 130;
+	}
+	w->eng = engine_create();
+	sim_pkt_pool_init(&w->pool);
+	g_assert_true(lab_init(&w->lab, &cfg, NULL, "lan", "wan", NULL, &err));
+	rules = g_strdup_printf(rules_fmt, "", "");
+	g_assert_true(lab_nft(&w->lab, rules, 0, &err));
+	g_free(rules);
+	w->sr = sim_router_create(w->eng, w->lab.r, &cpu, &w->pool, on_tx, on_drop, w);
+	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.lan, 100 * MBIT, 20, NULL, 0), ==, 0);
+	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.wan, 100 * MBIT, 20, NULL, 0), ==, 0);
+	g_assert_cmpint(sim_router_set_port_steering(w->sr, w->lab.lan, 0, rps_mask), ==, 0);
+	g_assert_cmpint(sim_router_set_port_steering(w->sr, 999, 0, rps_mask), ==, -1);
+}
+
+/* RPS to CPU 1: CPU 0 keeps the interrupt and the driver receive (rx_napi), CPU 1 pays the
+ * rest of the path plus a poll of its backlog; the total is the same work plus those. */
+static void test_rps_moves_the_path(void)
+{
+	struct world w;
+	struct source probe = { &w, 5000, 1000, 0, 2000000, TU_SEC(3), 0 };
+	const struct sim_router_stats *st;
+	u64 alone, irqs;
+
+	world_init_rps(&w, 0, false);
+	run_sources(&w, &probe, NULL);
+	st = sim_router_get_stats(w.sr);
+	alone = st->cycles[0];
+	g_assert_cmpuint(st->cycles[1], ==, 0);
+	g_assert_cmpuint(st->rps_steered, ==, 0);
+	world_free(&w);
+
+	probe.sent = 0;
+	world_init_rps(&w, 0x2, false);
+	run_sources(&w, &probe, NULL);
+	st = sim_router_get_stats(w.sr);
+	irqs = st->irqs;
+	g_assert_cmpuint(w.delivered[0], ==, probe.sent);
+	g_assert_cmpuint(st->rps_steered, ==, probe.sent);
+	g_assert_cmpuint(st->backlog_polls, >, 0);
+	g_assert_cmpuint(st->cycles[0], ==, irqs * 2000 + probe.sent * 4000);
+	g_assert_cmpuint(st->cycles[0] + st->cycles[1], ==, alone + st->backlog_polls * 2000);
+	world_free(&w);
+}
+
+/* SMT: work on a VPE whose sibling is busy takes threads / smt_throughput longer, so a
+ * saturated VPE forwards less while its sibling polls the NIC. */
+static void test_smt_siblings_share_a_core(void)
+{
+	u64 fwd[2];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct world w;
+		/* 64-byte frames at 60 kpps: more than VPE 1 forwards, VPE 0 ~40% receiving */
+		struct source fl = { &w, 6000, 46, 1, 16667, TU_SEC(3), 0 };
+
+		world_init_rps(&w, 0x2, k == 1);
+		run_sources(&w, &fl, NULL);
+		fwd[k] = w.delivered[1];
+		g_assert_cmpuint(sim_router_get_stats(w.sr)->busy_ns[1], >, TU_MS(2900));
+		world_free(&w);
+	}
+	g_test_message("VPE 1 forwarded: alone %llu, with a busy sibling %llu",
+		       (unsigned long long)fwd[0], (unsigned long long)fwd[1]);
+	g_assert_cmpuint(fwd[1], <, fwd[0]);
+	/* never less than the whole stretch allows: 1.3 / 2 */
+	g_assert_cmpuint(fwd[1], >=, fwd[0] * 130 / 200);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -349,5 +485,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim_router/paths_counted_per_flow", test_paths_counted_per_flow);
 	g_test_add_func("/sim_router/fq_codel_cycles_charged", test_fq_codel_cycles_charged);
 	g_test_add_func("/sim_router/gro_interleaved_flows", test_gro_interleaved_flows);
+	g_test_add_func("/sim_router/steering_plan_as_packet_steering_uc", test_steering_plan);
+	g_test_add_func("/sim_router/rps_moves_the_path", test_rps_moves_the_path);
+	g_test_add_func("/sim_router/smt_siblings_share_a_core", test_smt_siblings_share_a_core);
 	return g_test_run();
 }
