@@ -21,6 +21,12 @@ echo "== release build ($build)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
+# The kernel test's side-by-side timelines (real kernel | shim | simulator), kept in the log.
+report="$build/tests/kernel/work/report.txt"
+if [ -f "$report" ]; then
+	echo "== kernel reference test report ($report)"
+	cat "$report"
+fi
 
 echo "== sanitizer build ($asan: ASan + UBSan)"
 cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOWSIM_SANITIZE=ON >/dev/null
