@@ -5,6 +5,7 @@
  *
  *   wire -> port -> [PPE: bound entry -> hardware egress FIFO, no CPU, no qdisc]
  *                -> RX ring (finite; a full ring drops for free, in the NIC)
+ *                -> RX interrupt (at once, or moderated: sim_router_set_port_irq_moderation)
  *                -> NAPI poll on the port's IRQ core: up to `budget` frames per poll,
  *                   mac80211 RX per Wi-Fi frame, GRO merges the TCP segments of up to 8
  *                   flows per poll (net/core/gro.c), RPS hands each packet (by flow hash)
@@ -95,6 +96,21 @@ int sim_router_set_port_steering(struct sim_router *sr, u16 ifindex, u32 napi_co
 				 u32 rps_mask);
 
 /*
+ * Hardware RX interrupt moderation of a port (mtk_eth_soc's PDMA/QDMA delay interrupt,
+ * MTK_PDMA_DELAY_INT / MTK_QDMA_DELAY_INT): with interrupts enabled, the first frame into
+ * the ring starts a timer and the interrupt is raised when `frames` frames are pending or
+ * `delay_ns` after that first frame, whichever comes first.  delay_ns 0: no moderation
+ * (an interrupt per frame while interrupts are on).  dim: the driver runs net_dim on
+ * every poll (mtk_poll_rx -> net_dim, mtk_dim_rx applies the profile it picks): the delay
+ * starts at profile 0 of NET_DIM_RX_EQE_PROFILES and moves with the traffic; delay_ns and
+ * frames are then the start values.  Returns -1 for an unknown port.
+ */
+int sim_router_set_port_irq_moderation(struct sim_router *sr, u16 ifindex, u64 delay_ns,
+				       u32 frames, bool dim);
+/* The port's current moderation delay (ns; 0: none, or an unknown port). */
+u64 sim_router_port_irq_delay(const struct sim_router *sr, u16 ifindex);
+
+/*
  * OpenWrt's packet steering (network.globals.packet_steering, applied by netifd's
  * /usr/libexec/network/packet-steering.uc): where each network device's NAPI runs and
  * which CPUs RPS steers its packets to.  A device is what the script groups netdevs by
@@ -134,6 +150,8 @@ struct sim_router_stats {
 	u64 rx_frames, rx_ring_drops, backlog_drops, qdisc_drops, hw_fifo_drops;
 	u64 gro_merged;             /* segments that joined an aggregate */
 	u64 polls, irqs;
+	u64 napi_repolls;           /* polls a NAPI made again before napi_complete because
+				     * frames arrived while it worked (no interrupt) */
 	u64 rps_steered;            /* skbs handed to another CPU's backlog */
 	u64 backlog_polls;          /* polls of a CPU's RPS backlog (each pays irq_cycles) */
 	u64 busy_ns[SIM_ROUTER_MAX_CORES];   /* time each core spent processing */

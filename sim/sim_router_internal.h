@@ -29,6 +29,27 @@
 #include "sim_router.h"
 #include "soc_profile.h"
 
+/*
+ * net_dim state of a port's RX interrupt moderation (include/linux/dim.h struct dim,
+ * lib/dim/net_dim.c): samples every DIM_NEVENTS interrupts, a hill climb over the five
+ * NET_DIM_RX_EQE_PROFILES.
+ */
+struct sr_dim_sample {
+	u64 t;                      /* ns */
+	u32 pkts, bytes;
+	u16 events;
+};
+
+struct sr_dim {
+	u8 state;                   /* DIM_START_MEASURE, DIM_MEASURE_IN_PROGRESS */
+	u8 tune;                    /* enum dim_tune_state */
+	u8 ix, steps_right, steps_left, tired;
+	struct sr_dim_sample start;
+	s64 prev_ppms, prev_bpms, prev_epms;
+	u32 pkts, bytes;            /* counters as the driver keeps them (eth->rx_packets, ...) */
+	u16 events;                 /* eth->rx_events: RX interrupts */
+};
+
 /* a fixed-size FIFO of packets (RX descriptors, RPS backlog, hardware egress queue) */
 struct sr_ring {
 	struct sim_pkt **slot;
@@ -56,6 +77,13 @@ struct sr_port {
 	u8 wake_pending;            /* a shaper wake-up is scheduled */
 	struct sim_pkt *on_wire;
 	u8 on_wire_misdelivered;
+	/* RX interrupt moderation (sim_router_set_port_irq_moderation) */
+	u64 mod_delay_ns;           /* 0: none */
+	u32 mod_frames;
+	u8 mod_armed;               /* the delay timer runs for the frames now pending */
+	u64 mod_deadline;           /* when it fires (stale timer events are ignored) */
+	u8 dim_on;                  /* net_dim adapts mod_delay_ns (mtk_dim_rx) */
+	struct sr_dim dim;
 };
 
 struct sr_core {

@@ -7,9 +7,15 @@
  * skb through the flow-offload core and pays its cycles plus the host's transmit share
  * before the packet goes to its egress port (sim_router_tx.c).
  *
+ * The interrupt may be moderated (mtk_eth_soc's delay interrupt, its delay moved by a copy
+ * of lib/dim/net_dim.c's hill climb), and a NAPI that did work completes only when its
+ * core has finished that work, taking what arrived meanwhile without an interrupt.
+ *
  * Invariants:
  *  - a port is scheduled on at most one pending poll of its IRQ core (napi_scheduled), and
- *    stays scheduled while its ring has frames left after a poll (budget exhausted);
+ *    stays scheduled while its ring has frames left after a poll (budget exhausted) or
+ *    the core is still busy with the poll's work; its ring is empty whenever it is not
+ *    scheduled, so the frames a moderation timer waits for are the ring's;
  *  - GRO keeps a flow's order: a segment that cannot join its flow's aggregate flushes the
  *    aggregate first, and at most SR_GRO_MAX_HELD aggregates are open within one poll;
  *  - a packet counts on its path (path_packets, flow_path) once per segment, when the core
@@ -225,6 +231,8 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 		bool merged = false;
 
 		done++;
+		pt->dim.pkts++;
+		pt->dim.bytes += p->hdr.len;
 		/*
 		 * In the NAPI poll, before RPS: mac80211 handles every Wi-Fi frame (mt76
 		 * mac80211.c mt76_rx_complete: ieee80211_rx_list per frame, then
@@ -279,6 +287,8 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 
 /* ------------------------------------------------------------- NAPI poll ---- */
 
+static void dim_poll_done(struct sr_port *pt, u64 now);
+
 /* NET_RX softirq on core c: the NAPI of every port whose IRQ is here, then its backlog. */
 void sr_core_poll(struct engine *eng, engine_arg a, engine_arg b)
 {
@@ -295,11 +305,25 @@ void sr_core_poll(struct engine *eng, engine_arg a, engine_arg b)
 
 		if (!pt->used || pt->irq_core != c->index || !pt->napi_scheduled)
 			continue;
-		napi_port(sr, c, pt, sr->cpu.napi_budget, now);
-		if (pt->rx.len)
+		n = napi_port(sr, c, pt, sr->cpu.napi_budget, now);
+		if (pt->dim_on)
+			dim_poll_done(pt, now);
+		if (pt->rx.len) {
 			more = true;            /* budget exhausted: poll again */
-		else
-			pt->napi_scheduled = 0; /* napi_complete: interrupts back on */
+		} else if (n && c->busy_until > now) {
+			/*
+			 * The poll's work ends at busy_until, and only then does the driver
+			 * complete: mtk_napi_rx re-reads the RX status and polls again
+			 * while frames came in (do ... while irq_status & rx_irq_done_mask),
+			 * as ag71xx_poll does (RX_STATUS_PR -> more), before
+			 * napi_complete_done re-enables the interrupt.  Frames that arrived
+			 * meanwhile are taken by that poll, without an interrupt.
+			 */
+			more = true;
+			sr->st.napi_repolls++;
+		} else {
+			pt->napi_scheduled = 0; /* napi_complete_done: interrupts back on */
+		}
 	}
 	/*
 	 * process_backlog: packets RPS steered to this core.  Reaching it costs this CPU a
@@ -316,6 +340,264 @@ void sr_core_poll(struct engine *eng, engine_arg a, engine_arg b)
 		more = true;
 	if (more)
 		sr_core_schedule(c, c->busy_until);
+}
+
+/* ------------------------------------------------------------- interrupts ---- */
+
+/* The RX interrupt: NET_RX softirq raised on the port's IRQ core; the driver masks its RX
+ * interrupt (mtk_handle_irq_rx: mtk_rx_irq_disable, __napi_schedule) until
+ * napi_complete_done. */
+static void port_irq(struct sim_router *sr, struct sr_port *pt, u64 now)
+{
+	struct sr_core *c = &sr->cores[pt->irq_core];
+
+	pt->mod_armed = 0;
+	pt->napi_scheduled = 1;
+	pt->dim.events++;
+	sr->st.irqs++;
+	sr_core_charge(sr, c, now, sr->cpu.irq_cycles);
+	sr_core_schedule(c, now);
+}
+
+/* The delay-interrupt timer of a moderated port ran out (b: the deadline it was armed
+ * for; an older timer whose frames already raised the interrupt is ignored). */
+static void moderation_timer(struct engine *eng, engine_arg a, engine_arg b)
+{
+	struct sr_port *pt = a.p;
+
+	if (!pt->mod_armed || pt->napi_scheduled || pt->mod_deadline != b.u)
+		return;
+	port_irq(pt->sr, pt, engine_now(eng));
+}
+
+/*
+ * A frame is in the ring and the port's interrupt is enabled.  Without moderation it
+ * interrupts at once.  With it (mtk_eth_soc: MTK_PDMA_DELAY_INT / MTK_QDMA_DELAY_INT,
+ * written by mtk_dim_rx with PTIME in 20 us units and PINT frames) the hardware raises
+ * the interrupt when PINT frames are pending or PTIME after the first of them.  The ring
+ * is empty whenever interrupts are enabled (napi_complete_done only after a poll found
+ * it empty), so the frames pending are the ring's.
+ */
+static void port_rx_pending(struct sim_router *sr, struct sr_port *pt, u64 now)
+{
+	if (!pt->mod_delay_ns || pt->rx.len >= pt->mod_frames) {
+		port_irq(sr, pt, now);
+		return;
+	}
+	if (pt->mod_armed)
+		return;
+	pt->mod_armed = 1;
+	pt->mod_deadline = now + pt->mod_delay_ns;
+	engine_schedule(sr->eng, pt->mod_deadline, moderation_timer, ENGINE_PTR(pt),
+			ENGINE_U64(pt->mod_deadline));
+}
+
+/* ------------------------------------------------------------ net_dim ---- */
+
+/*
+ * lib/dim/net_dim.c for the RX side of mtk_eth_soc (rx_dim.mode
+ * DIM_CQ_PERIOD_MODE_START_FROM_EQE, state zeroed at probe: profile 0, parked on top).
+ * mtk_dim_rx turns a profile into the delay register: PTIME = DIV_ROUND_UP(usec, 20)
+ * units of 20 us (at most MTK_PDMA_DELAY_PTIME_MASK 0xff), PINT = min(pkts,
+ * MTK_PDMA_DELAY_PINT_MASK 0x7f).  Profiles 0 and 1 (1 and 8 us) give the same 20 us.
+ */
+enum { DIM_START_MEASURE, DIM_MEASURE_IN_PROGRESS };
+enum { DIM_PARKING_ON_TOP, DIM_PARKING_TIRED, DIM_GOING_RIGHT, DIM_GOING_LEFT };
+enum { DIM_STATS_WORSE, DIM_STATS_SAME, DIM_STATS_BETTER };
+enum { DIM_STEPPED, DIM_TOO_TIRED, DIM_ON_EDGE };
+
+#define SR_DIM_PROFILES 5
+#define SR_DIM_NEVENTS 64
+static const u32 sr_dim_rx_eqe_usec[SR_DIM_PROFILES] = { 1, 8, 64, 128, 256 };
+#define SR_DIM_RX_EQE_PKTS 256
+
+static void dim_apply(struct sr_port *pt)
+{
+	u32 ptime = FS_MIN((sr_dim_rx_eqe_usec[pt->dim.ix] + 19) / 20, 0xffu);
+
+	pt->mod_delay_ns = (u64)ptime * 20000;
+	pt->mod_frames = FS_MIN((u32)SR_DIM_RX_EQE_PKTS, 0x7fu);
+}
+
+/* IS_SIGNIFICANT_DIFF: more than 10% off a non-zero reference */
+static bool dim_significant(s64 val, s64 ref)
+{
+	s64 d = val > ref ? val - ref : ref - val;
+
+	return ref && 100 * d / ref > 10;
+}
+
+/* net_dim_stats_compare: throughput first, then packet rate, then fewer interrupts */
+static int dim_compare(const struct sr_dim *d, s64 ppms, s64 bpms, s64 epms)
+{
+	if (!d->prev_bpms)
+		return bpms ? DIM_STATS_BETTER : DIM_STATS_SAME;
+	if (dim_significant(bpms, d->prev_bpms))
+		return bpms > d->prev_bpms ? DIM_STATS_BETTER : DIM_STATS_WORSE;
+	if (!d->prev_ppms)
+		return ppms ? DIM_STATS_BETTER : DIM_STATS_SAME;
+	if (dim_significant(ppms, d->prev_ppms))
+		return ppms > d->prev_ppms ? DIM_STATS_BETTER : DIM_STATS_WORSE;
+	if (!d->prev_epms)
+		return DIM_STATS_SAME;
+	if (dim_significant(epms, d->prev_epms))
+		return epms < d->prev_epms ? DIM_STATS_BETTER : DIM_STATS_WORSE;
+	return DIM_STATS_SAME;
+}
+
+static int dim_step(struct sr_dim *d)
+{
+	if (d->tired == SR_DIM_PROFILES * 2)
+		return DIM_TOO_TIRED;
+	switch (d->tune) {
+	case DIM_GOING_RIGHT:
+		if (d->ix == SR_DIM_PROFILES - 1)
+			return DIM_ON_EDGE;
+		d->ix++;
+		d->steps_right++;
+		break;
+	case DIM_GOING_LEFT:
+		if (d->ix == 0)
+			return DIM_ON_EDGE;
+		d->ix--;
+		d->steps_left++;
+		break;
+	default:
+		break;
+	}
+	d->tired++;
+	return DIM_STEPPED;
+}
+
+static void dim_exit_parking(struct sr_dim *d)
+{
+	d->tune = d->ix ? DIM_GOING_LEFT : DIM_GOING_RIGHT;
+	dim_step(d);
+}
+
+static void dim_park(struct sr_dim *d, u8 how)
+{
+	d->steps_right = 0;
+	d->steps_left = 0;
+	if (how == DIM_PARKING_ON_TOP)
+		d->tired = 0;
+	d->tune = how;
+}
+
+static bool dim_on_top(const struct sr_dim *d)
+{
+	switch (d->tune) {
+	case DIM_GOING_RIGHT:
+		return d->steps_left > 1 && d->steps_right == 1;
+	case DIM_GOING_LEFT:
+		return d->steps_right > 1 && d->steps_left == 1;
+	default:
+		return true;
+	}
+}
+
+/* net_dim_decision: true if the profile changed */
+static bool dim_decide(struct sr_dim *d, s64 ppms, s64 bpms, s64 epms)
+{
+	u8 prev_tune = d->tune, prev_ix = d->ix;
+	int res;
+
+	switch (d->tune) {
+	case DIM_PARKING_ON_TOP:
+		if (dim_compare(d, ppms, bpms, epms) != DIM_STATS_SAME)
+			dim_exit_parking(d);
+		break;
+	case DIM_PARKING_TIRED:
+		if (!--d->tired)
+			dim_exit_parking(d);
+		break;
+	default:
+		if (dim_compare(d, ppms, bpms, epms) != DIM_STATS_BETTER) {
+			/* dim_turn */
+			if (d->tune == DIM_GOING_RIGHT) {
+				d->tune = DIM_GOING_LEFT;
+				d->steps_left = 0;
+			} else {
+				d->tune = DIM_GOING_RIGHT;
+				d->steps_right = 0;
+			}
+		}
+		if (dim_on_top(d)) {
+			dim_park(d, DIM_PARKING_ON_TOP);
+			break;
+		}
+		res = dim_step(d);
+		if (res == DIM_ON_EDGE)
+			dim_park(d, DIM_PARKING_ON_TOP);
+		else if (res == DIM_TOO_TIRED)
+			dim_park(d, DIM_PARKING_TIRED);
+		break;
+	}
+	if (prev_tune != DIM_PARKING_ON_TOP || d->tune != DIM_PARKING_ON_TOP) {
+		d->prev_ppms = ppms;
+		d->prev_bpms = bpms;
+		d->prev_epms = epms;
+	}
+	return d->ix != prev_ix;
+}
+
+/*
+ * net_dim at the end of a poll of the port (mtk_poll_rx: dim_update_sample with the
+ * driver's event, packet and byte counters, then net_dim).  A new profile is applied at
+ * once (the kernel's mtk_dim_rx work item runs a moment later), and measuring restarts
+ * with the next poll.
+ */
+static void dim_poll_done(struct sr_port *pt, u64 now)
+{
+	struct sr_dim *d = &pt->dim;
+	u64 dt_us;
+	s64 ppms, bpms, epms;
+
+	if (d->state == DIM_MEASURE_IN_PROGRESS) {
+		if ((u16)(d->events - d->start.events) < SR_DIM_NEVENTS)
+			return;
+		/* dim_calc_stats: per-millisecond rates over the sample */
+		dt_us = (now - d->start.t) / 1000;
+		if (dt_us) {
+			ppms = (s64)(((u64)(u32)(d->pkts - d->start.pkts) * 1000 + dt_us - 1) / dt_us);
+			bpms = (s64)(((u64)(u32)(d->bytes - d->start.bytes) * 1000 + dt_us - 1) /
+				     dt_us);
+			epms = (s64)(((u64)SR_DIM_NEVENTS * 1000 + dt_us - 1) / dt_us);
+			if (dim_decide(d, ppms, bpms, epms)) {
+				dim_apply(pt);
+				d->state = DIM_START_MEASURE;
+				return;
+			}
+		}
+	}
+	d->start.t = now;
+	d->start.pkts = d->pkts;
+	d->start.bytes = d->bytes;
+	d->start.events = d->events;
+	d->state = DIM_MEASURE_IN_PROGRESS;
+}
+
+int sim_router_set_port_irq_moderation(struct sim_router *sr, u16 ifindex, u64 delay_ns,
+				       u32 frames, bool dim)
+{
+	struct sr_port *pt = ifindex < FS_NETDEV_MAX ? sr->by_ifindex[ifindex] : NULL;
+
+	if (!pt)
+		return -1;
+	pt->mod_delay_ns = delay_ns;
+	pt->mod_frames = FS_MAX(frames, 1u);
+	pt->dim_on = dim;
+	memset(&pt->dim, 0, sizeof(pt->dim));
+	if (dim)
+		dim_apply(pt);  /* mtk_hw_init -> mtk_dim_rx with the zeroed state */
+	return 0;
+}
+
+u64 sim_router_port_irq_delay(const struct sim_router *sr, u16 ifindex)
+{
+	const struct sr_port *pt = ifindex < FS_NETDEV_MAX ? sr->by_ifindex[ifindex] : NULL;
+
+	return pt ? pt->mod_delay_ns : 0;
 }
 
 void sim_router_rx(struct sim_router *sr, u16 ifindex, struct sim_pkt *p)
@@ -358,13 +640,6 @@ void sim_router_rx(struct sim_router *sr, u16 ifindex, struct sim_pkt *p)
 		sr_drop(sr, p, SIM_DROP_RX_RING, now);
 		return;
 	}
-	if (!pt->napi_scheduled) {
-		struct sr_core *c = &sr->cores[pt->irq_core];
-
-		/* the interrupt: raise NET_RX softirq, interrupts off until napi_complete */
-		pt->napi_scheduled = 1;
-		sr->st.irqs++;
-		sr_core_charge(sr, c, now, sr->cpu.irq_cycles);
-		sr_core_schedule(c, now);
-	}
+	if (!pt->napi_scheduled)
+		port_rx_pending(sr, pt, now);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * soc_profile.c - load SoC profiles (the YAML files in hw/soc) into struct soc_profile, derive
- * unlisted SoCs from their CPU class's reference profile, and turn a profile into the
- * model's struct ppe_config and nf_conntrack's automatic table size.
+ * soc_profile.c - load SoC profiles (the YAML files in hw/soc) into struct soc_profile and
+ * derive unlisted SoCs from their CPU class's reference profile.  What a loaded profile
+ * gives the model (struct ppe_config, nf_conntrack's table size) is in soc_profile_model.c.
  *
  * Invariants: a loaded profile has every cost and host field set (a full profile must state
  * them all, a derived one inherits the rest); a PPE profile names a PPE the model
@@ -415,7 +415,7 @@ static void parse_costs(struct ctx *c, const struct yu_node *n, struct fs_cost_t
 
 static const char *const host_keys[] = {
 	"napi_budget", "netdev_budget", "rx_ring", "tx_ring", "backlog", "poll_cycles",
-	"background_cycles", "wifi_rx_extra", "gro", "tso", "gso_segment_cycles", "qdisc", NULL,
+	"rx_irq_delay_us", "rx_irq_delay_frames", "rx_irq_dim", "background_cycles", "wifi_rx_extra", "gro", "tso", "gso_segment_cycles", "qdisc", NULL,
 };
 static const char *const gro_keys[] = { "enabled", "max_segments", "merge_cycles", "list", NULL };
 static const char *const qdisc_keys[] = { "fq_codel", "htb_fq_codel", "cake", "ifb_redirect", NULL };
@@ -424,6 +424,7 @@ static void parse_host(struct ctx *c, const struct yu_node *n, struct soc_host *
 {
 	struct yu_node *v;
 	uint32_t bg;
+	bool full;
 
 	if (!yu_expect_map(c->d, n, "host")) {
 		c->ok = false;
@@ -437,6 +438,14 @@ static void parse_host(struct ctx *c, const struct yu_node *n, struct soc_host *
 	get_u32(c, n, "host", "tx_ring", 8, 65536, &h->tx_ring);
 	get_u32(c, n, "host", "backlog", 1, 10000000, &h->backlog);
 	get_u32(c, n, "host", "poll_cycles", 0, 100000000, &h->poll_cycles);
+	/* optional even in a complete profile (added after the format was fixed): absent,
+	 * a frame into an idle ring interrupts at once */
+	full = c->full;
+	c->full = false;
+	get_u32(c, n, "host", "rx_irq_delay_us", 0, 1000000, &h->rx_irq_delay_us);
+	get_u32(c, n, "host", "rx_irq_delay_frames", 1, 65536, &h->rx_irq_delay_frames);
+	get_bool(c, n, "host", "rx_irq_dim", &h->rx_irq_dim);
+	c->full = full;
 	bg = (uint32_t)MIN(h->background_cycles, (uint64_t)UINT32_MAX);
 	get_u32(c, n, "host", "background_cycles", 0, 4000000000U, &bg);
 	h->background_cycles = bg;
@@ -813,83 +822,4 @@ char **soc_profile_list(const char *soc_dir)
 	g_ptr_array_sort(a, cmp_str);
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
-}
-
-/* ------------------------------------------------------------- model configs ---- */
-
-int soc_profile_ppe_config(const struct soc_profile *p, uint16_t kernel,
-			   struct ppe_config *cfg)
-{
-	if (!p->ppe.present)
-		return -1;
-	/* the model's kernel-dependent switches for this PPE ... */
-	if (ppe_config_for_soc(cfg, p->ppe.model, kernel))
-		return -1;
-	/* ... and the profile's facts */
-	cfg->offload_version = p->ppe.offload_version;
-	cfg->ways = p->ppe.ways;
-	cfg->entries = kernel >= 611 ? p->ppe.entries_6_11 : p->ppe.entries;
-	/* PPEs in use: all of them with GMAC steering (>= 6.11), else as the driver had it */
-	if (cfg->gmac_steering)
-		cfg->num_ppe = p->ppe.instances;
-	else if (cfg->num_ppe > p->ppe.instances)
-		cfg->num_ppe = p->ppe.instances;
-	cfg->accounting = cfg->accounting && p->ppe.accounting;
-	cfg->reserved_slots = p->ppe.n_reserved > 0;
-	cfg->bind_rate = p->ppe.bind_rate;
-	cfg->unbind_min_packets = p->ppe.unbind_min_packets;
-	cfg->age_unbind = p->ppe.age_unbind;
-	cfg->age_tcp = p->ppe.age_tcp;
-	cfg->age_udp = p->ppe.age_udp;
-	cfg->age_fin = p->ppe.age_fin;
-	cfg->age_non_l4 = p->ppe.age_non_l4;
-	cfg->wed.num = p->wed.blocks;
-	cfg->wed.version = p->wed.version;
-	cfg->wed.rx = p->wed.rx;
-	cfg->wed.wmac_radio = p->wed.wmac_radio;
-	cfg->wed.wmac_wed = p->wed.wmac_wed;
-	cfg->wed.chip = p->wed.chip;
-	if (p->wed.blocks) {
-		/* mtk_foe_entry_set_wdma: v1 8-bit, v2 10-bit, v3 16-bit WCID field */
-		cfg->wed.wcid_bits = p->wed.version == 1 ? 8 : p->wed.version == 2 ? 10 : 16;
-		cfg->wed.wcid_in_entry = p->wed.chip == WED_CHIP_MT7915 ||
-					 p->wed.chip == WED_CHIP_MT7996;
-		cfg->wed.wcid_max = wed_chip_wcid_max(p->wed.chip);
-	} else {
-		cfg->wed.wcid_bits = 0;
-		cfg->wed.wcid_in_entry = 0;
-		cfg->wed.wcid_max = 0;
-	}
-	return 0;
-}
-
-void soc_conntrack_size(uint64_t ram, uint8_t bits, uint16_t kernel, bool openwrt,
-			uint32_t *buckets, uint32_t *max)
-{
-	uint64_t ptr = bits == 64 ? 8 : 4;
-	uint64_t gib = 1ULL << 30;
-	uint64_t b;
-
-	if (kernel >= 515) {
-		/* "netfilter: conntrack: sanitize table size default settings" */
-		b = ram / (openwrt && kernel >= 606 ? 2048 : 16384) / ptr;
-		if (bits == 64 && ram > 4 * gib)
-			b = 262144;
-		else if (ram > gib)
-			b = 65536;
-		if (b < 1024)
-			b = 1024;
-		*buckets = (uint32_t)b;
-		*max = (uint32_t)b;
-		return;
-	}
-	b = ram / 16384 / ptr;
-	if (ram > 4 * gib)
-		b = 65536;
-	else if (ram > gib)
-		b = 16384;
-	if (b < 32)
-		b = 32;
-	*buckets = (uint32_t)b;
-	*max = (uint32_t)(4 * b);
 }

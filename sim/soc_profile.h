@@ -89,6 +89,10 @@ struct soc_host {
 	uint32_t tx_ring;            /* TX descriptors per ring */
 	uint32_t backlog;            /* netdev_max_backlog (packets) */
 	uint32_t poll_cycles;        /* per NAPI poll: IRQ, softirq, poll start and completion */
+	uint32_t rx_irq_delay_us;    /* Ethernet RX interrupt moderation: the interrupt comes
+				      * this long after the first pending frame (0: none) ... */
+	uint32_t rx_irq_delay_frames; /* ... or when this many frames are pending */
+	bool rx_irq_dim;             /* net_dim adapts the delay (mtk_eth_soc mtk_dim_rx) */
 	uint64_t background_cycles;  /* per second of housekeeping with no traffic */
 	uint32_t wifi_rx_extra;      /* per packet received from Wi-Fi, on top of rx_napi */
 	bool gro;                    /* the Ethernet driver feeds GRO (napi_gro_receive) */

@@ -578,6 +578,13 @@ static int build_machine(struct world *w, struct yu_diag *d)
 			wp->q = NULL;
 			return -1;
 		}
+		/* the Ethernet DMA's RX interrupt moderation (mtk_eth_soc delay interrupt) */
+		if (!wlan && hp->rx_irq_delay_us)
+			sim_router_set_port_irq_moderation(w->sr, wp->ifindex,
+							   (u64)hp->rx_irq_delay_us * 1000,
+							   hp->rx_irq_delay_frames ?
+							   hp->rx_irq_delay_frames : hp->rx_ring,
+							   hp->rx_irq_dim);
 	}
 	return steer_ports(w);
 }

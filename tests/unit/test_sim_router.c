@@ -54,11 +54,15 @@ static void no_drop(void *ctx, struct qdisc_pkt *pkt, enum qdisc_drop_reason why
 
 /* MT7620-like: one 580 MHz core; cycles per path roughly as calibration.md A.4 derives.
  * host: the SoC profile's host figures (NULL: none); fq_codel on the WAN port if set. */
+/* the test router's clock (a faster one where a test needs the CPU out of the way) */
+static u32 world_mhz = 580;
+static u64 world_rate = 100 * MBIT;   /* both ports' line rate */
+
 static void world_init_gro(struct world *w, const char *offload, const struct soc_host *host,
 			   bool wan_fq_codel, u32 gro_segs)
 {
 	struct router_config cfg;
-	struct sim_cpu_params cpu = { .cores = 1, .mhz = 580, .napi_budget = 64, .rx_ring = 256,
+	struct sim_cpu_params cpu = { .cores = 1, .mhz = world_mhz, .napi_budget = 64, .rx_ring = 256,
 				      .irq_cycles = 2000, .gro_segs = 0 };
 	GError *err = NULL;
 	char *rules, qerr[128];
@@ -97,8 +101,8 @@ static void world_init_gro(struct world *w, const char *offload, const struct so
 		q = qdisc_create("fq_codel", NULL, no_drop, NULL, qerr, sizeof(qerr));
 		g_assert_nonnull(q);
 	}
-	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.lan, 100 * MBIT, 20, NULL, 0), ==, 0);
-	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.wan, 100 * MBIT, 20, q, 0), ==, 0);
+	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.lan, world_rate, 20, NULL, 0), ==, 0);
+	g_assert_cmpint(sim_router_add_port(w->sr, w->lab.wan, world_rate, 20, q, 0), ==, 0);
 }
 
 static void world_init_host(struct world *w, const char *offload, const struct soc_host *host,
@@ -337,6 +341,174 @@ static void test_gro_interleaved_flows(void)
 	g_assert_cmpuint(gro_merged_for(true, false), ==, 0);
 }
 
+#define TU_US(us) ((u64)(us) * 1000ULL)
+
+/* TCP segments of one flow, one every `gap` ns from `start` (a paced sender's line). */
+struct paced {
+	struct world *w;
+	u32 n, sent;
+	u64 gap;
+	u32 seq;
+	u32 shrink;          /* per mille the gap shrinks after each frame (0: constant) */
+	u64 min_gap;
+};
+
+static void paced_ev(struct engine *eng, engine_arg a, engine_arg b)
+{
+	struct paced *pc = a.p;
+	struct sim_pkt *p = sim_pkt_alloc(&pc->w->pool);
+
+	p->hdr = tu_packet("10.0.1.99", 7000, "10.0.2.99", 80, FS_IPPROTO_TCP, pc->w->lab.lan,
+			   1040);
+	p->hdr.payload = 1000;
+	p->hdr.tcp_flags = FS_TCP_ACK;
+	p->hdr.seq = pc->seq;
+	pc->seq += 1000;
+	p->flow = 0;
+	sim_router_rx(pc->w->sr, pc->w->lab.lan, p);
+	if (pc->shrink)
+		pc->gap = FS_MAX(pc->min_gap, pc->gap * (1000 - pc->shrink) / 1000);
+	if (++pc->sent < pc->n)
+		engine_schedule(eng, engine_now(eng) + pc->gap, paced_ev, ENGINE_PTR(pc),
+				ENGINE_NOARG);
+}
+
+/*
+ * mtk_eth_soc's delay interrupt: the interrupt comes PINT frames or PTIME after the first
+ * pending frame, so one poll finds several frames and GRO merges them.  Without it the
+ * first frame interrupts at once and polls alone; frames that arrive while that poll
+ * works are taken by the driver's re-poll before napi_complete_done (mtk_napi_rx's
+ * irq_status loop), without another interrupt.
+ */
+static void test_irq_moderation_batches_frames(void)
+{
+	struct world w;
+	struct paced pc = { &w, 4, 0, TU_US(10), 1000, 0, 0 };
+	const struct sim_router_stats *st;
+
+	/* no moderation: frame 1 alone (irq, poll); 2..4 arrive during its ~55 us of work
+	 * and make one 3-segment aggregate in the re-poll; a last empty re-poll completes */
+	world_init_gro(&w, "none", NULL, false, 45);
+	engine_schedule(w.eng, TU_MS(1), paced_ev, ENGINE_PTR(&pc), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(100));
+	st = sim_router_get_stats(w.sr);
+	g_assert_cmpuint(w.delivered[0], ==, 4);
+	g_assert_cmpuint(st->irqs, ==, 1);
+	g_assert_cmpuint(st->gro_merged, ==, 2);
+	g_assert_cmpuint(st->napi_repolls, ==, 2);
+	world_free(&w);
+
+	/* PTIME 50 us: all four frames (30 us apart at most) wait for one interrupt */
+	pc = (struct paced){ &w, 4, 0, TU_US(10), 1000, 0, 0 };
+	world_init_gro(&w, "none", NULL, false, 45);
+	g_assert_cmpint(sim_router_set_port_irq_moderation(w.sr, w.lab.lan, TU_US(50), 127, false), ==,
+			0);
+	engine_schedule(w.eng, TU_MS(1), paced_ev, ENGINE_PTR(&pc), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(1) + TU_US(49));
+	g_assert_cmpuint(sim_router_get_stats(w.sr)->irqs, ==, 0);   /* still held */
+	engine_run_until(w.eng, TU_MS(100));
+	st = sim_router_get_stats(w.sr);
+	g_assert_cmpuint(w.delivered[0], ==, 4);
+	g_assert_cmpuint(st->irqs, ==, 1);
+	g_assert_cmpuint(st->gro_merged, ==, 3);
+	world_free(&w);
+
+	/* PINT 4 frames with a PTIME far away: the fourth frame raises the interrupt; a fifth
+	 * frame after the poll waits for the timer */
+	pc = (struct paced){ &w, 4, 0, TU_US(10), 1000, 0, 0 };
+	world_init_gro(&w, "none", NULL, false, 45);
+	g_assert_cmpint(sim_router_set_port_irq_moderation(w.sr, w.lab.lan, TU_MS(500), 4,
+							    false), ==,
+			0);
+	g_assert_cmpint(sim_router_set_port_irq_moderation(w.sr, 999, TU_MS(500), 4, false), ==, -1);
+	engine_schedule(w.eng, TU_MS(1), paced_ev, ENGINE_PTR(&pc), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(10));
+	st = sim_router_get_stats(w.sr);
+	g_assert_cmpuint(w.delivered[0], ==, 4);
+	g_assert_cmpuint(st->irqs, ==, 1);
+	g_assert_cmpuint(st->gro_merged, ==, 3);
+	pc.n = 5;
+	engine_schedule(w.eng, TU_MS(20), paced_ev, ENGINE_PTR(&pc), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(400));
+	g_assert_cmpuint(w.delivered[0], ==, 4);
+	g_assert_cmpuint(sim_router_get_stats(w.sr)->irqs, ==, 1);
+	engine_run_until(w.eng, TU_MS(600));
+	g_assert_cmpuint(w.delivered[0], ==, 5);
+	g_assert_cmpuint(sim_router_get_stats(w.sr)->irqs, ==, 2);
+	world_free(&w);
+}
+
+/* The largest moderation delay the LAN port had, sampled every 100 us. */
+struct delay_probe {
+	struct world *w;
+	u64 max, stop;
+};
+
+static void delay_probe_ev(struct engine *eng, engine_arg a, engine_arg b)
+{
+	struct delay_probe *dp = a.p;
+
+	dp->max = FS_MAX(dp->max, sim_router_port_irq_delay(dp->w->sr, dp->w->lab.lan));
+	if (engine_now(eng) < dp->stop)
+		engine_schedule(eng, engine_now(eng) + TU_US(100), delay_probe_ev, ENGINE_PTR(dp),
+				ENGINE_NOARG);
+}
+
+/*
+ * net_dim (lib/dim/net_dim.c) on the delay interrupt, as mtk_eth_soc runs it.  At a
+ * constant rate it never leaves 20 us: its first two RX EQE profiles (1 and 8 us) are the
+ * same 20 us PTIME unit for mtk_dim_rx, so the step between them changes nothing, it
+ * turns back, and after ten steps parks tired; a rate change while it is parked tired is
+ * not seen.  A rate that keeps rising (each 64-interrupt sample > 10% more bytes) is
+ * "better" at every step, so it climbs right through 80 and 140 us to 260 us.
+ */
+static void test_dim_moves_the_delay(void)
+{
+	struct world w;
+	struct paced steady = { &w, 4000, 0, TU_US(50), 1000, 0, 0 };
+	struct paced ramp = { &w, 20000, 0, TU_US(50), 1000, 5, TU_US(2) };
+	struct delay_probe dp = { &w, 0, TU_MS(300) };
+	u64 irqs;
+
+	world_mhz = 58000;   /* neither the CPU nor the links are the limit here */
+	world_rate = 10000 * MBIT;
+	world_init_gro(&w, "none", NULL, false, 45);
+	g_assert_cmpint(sim_router_set_port_irq_moderation(w.sr, w.lab.lan, TU_US(20), 127, true),
+			==, 0);
+	g_assert_cmpuint(sim_router_port_irq_delay(w.sr, w.lab.lan), ==, TU_US(20));
+	engine_schedule(w.eng, TU_MS(1), paced_ev, ENGINE_PTR(&steady), ENGINE_NOARG);
+	engine_schedule(w.eng, TU_MS(1), delay_probe_ev, ENGINE_PTR(&dp), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(300));
+	g_assert_cmpuint(w.delivered[0], ==, 4000);
+	g_assert_cmpuint(dp.max, ==, TU_US(20));
+	g_assert_cmpuint(sim_router_get_stats(w.sr)->irqs, ==, 4000);
+	world_free(&w);
+
+	dp = (struct delay_probe){ &w, 0, TU_MS(300) };
+	world_init_gro(&w, "none", NULL, false, 45);
+	world_mhz = 580;
+	world_rate = 100 * MBIT;
+	g_assert_cmpint(sim_router_set_port_irq_moderation(w.sr, w.lab.lan, TU_US(20), 127, true),
+			==, 0);
+	engine_schedule(w.eng, TU_MS(1), paced_ev, ENGINE_PTR(&ramp), ENGINE_NOARG);
+	engine_schedule(w.eng, TU_MS(1), delay_probe_ev, ENGINE_PTR(&dp), ENGINE_NOARG);
+	engine_run_until(w.eng, TU_MS(300));
+	irqs = sim_router_get_stats(w.sr)->irqs;
+	g_test_message("ramp: %llu frames, %llu interrupts, %llu merged, largest delay %llu us, "
+		       "last %llu us", (unsigned long long)w.delivered[0],
+		       (unsigned long long)irqs,
+		       (unsigned long long)sim_router_get_stats(w.sr)->gro_merged,
+		       (unsigned long long)dp.max / 1000,
+		       (unsigned long long)sim_router_port_irq_delay(w.sr, w.lab.lan) / 1000);
+	g_assert_cmpuint(w.delivered[0], ==, 20000);
+	g_assert_cmpuint(dp.max, ==, TU_US(260));
+	/* at 260 us a poll finds ~100 frames at the 2 us end rate: few interrupts, GRO
+	 * merges nearly every segment (aggregates of at most 45) */
+	g_assert_cmpuint(irqs, <, 20000 / 20);
+	g_assert_cmpuint(sim_router_get_stats(w.sr)->gro_merged, >, 20000 * 9 / 10);
+	world_free(&w);
+}
+
 /*
  * OpenWrt's packet-steering.uc placement: Ethernet NAPI thread on the least loaded CPU,
  * its RPS on the next one; Ethernet bias; then Wi-Fi (the weights of the script).
@@ -485,6 +657,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim_router/paths_counted_per_flow", test_paths_counted_per_flow);
 	g_test_add_func("/sim_router/fq_codel_cycles_charged", test_fq_codel_cycles_charged);
 	g_test_add_func("/sim_router/gro_interleaved_flows", test_gro_interleaved_flows);
+	g_test_add_func("/sim_router/irq_moderation_batches_frames",
+			test_irq_moderation_batches_frames);
+	g_test_add_func("/sim_router/dim_moves_the_delay", test_dim_moves_the_delay);
 	g_test_add_func("/sim_router/steering_plan_as_packet_steering_uc", test_steering_plan);
 	g_test_add_func("/sim_router/rps_moves_the_path", test_rps_moves_the_path);
 	g_test_add_func("/sim_router/smt_siblings_share_a_core", test_smt_siblings_share_a_core);

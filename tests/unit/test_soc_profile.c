@@ -392,6 +392,62 @@ static void test_unknown_name_suggests_and_env_dir(void)
 	g_free(dir);
 }
 
+/*
+ * The Ethernet RX interrupt moderation (docs/soc-profiles.md, host): the mtk_eth_soc SoCs
+ * start at the delay mtk_hw_init writes (20 us / 127 frames) with net_dim; the others
+ * have none.  The keys are optional even in a complete profile: one written before they
+ * existed still loads, without moderation.
+ */
+static void test_rx_irq_moderation_keys(void)
+{
+	static const char *const mtk[] = { "mt7621", "mt7622", "mt7981", "mt7986", "mt7988" };
+	static const char *const none[] = { "mt7620", "qca9558", "x86-64-generic" };
+	struct soc_profile p;
+	struct yu_diag d;
+	char *src, *text, *dir, *dst, **lines;
+	GString *g;
+	gsize len;
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(mtk); i++) {
+		load_ok(mtk[i], &p);
+		g_assert_cmpuint(p.host.rx_irq_delay_us, ==, 20);
+		g_assert_cmpuint(p.host.rx_irq_delay_frames, ==, 127);
+		g_assert_true(p.host.rx_irq_dim);
+	}
+	for (i = 0; i < G_N_ELEMENTS(none); i++) {
+		load_ok(none[i], &p);
+		g_assert_cmpuint(p.host.rx_irq_delay_us, ==, 0);
+		g_assert_false(p.host.rx_irq_dim);
+	}
+
+	src = g_build_filename(SOC_DIR, "mt7622.yaml", NULL);
+	g_assert_true(g_file_get_contents(src, &text, &len, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	g = g_string_new(NULL);
+	for (i = 0; lines[i]; i++)
+		if (!strstr(lines[i], "rx_irq_"))
+			g_string_append_printf(g, "%s\n", lines[i]);
+	dir = g_dir_make_tmp("socirq-XXXXXX", NULL);
+	g_assert_nonnull(dir);
+	dst = g_build_filename(dir, "old-mt7622.yaml", NULL);
+	g_assert_true(g_file_set_contents(dst, g->str, (gssize)g->len, NULL));
+	yu_diag_init(&d);
+	g_assert_true(soc_profile_load(dst, NULL, SOC_DIR, &p, &d));
+	g_assert_cmpuint(d.errors, ==, 0);
+	g_assert_cmpuint(p.host.rx_irq_delay_us, ==, 0);
+	g_assert_false(p.host.rx_irq_dim);
+	yu_diag_clear(&d);
+	g_unlink(dst);
+	g_rmdir(dir);
+	g_free(dst);
+	g_free(dir);
+	g_string_free(g, TRUE);
+	g_strfreev(lines);
+	g_free(text);
+	g_free(src);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -408,6 +464,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/soc_profile/conntrack_autosize", test_conntrack_autosize);
 	g_test_add_func("/soc_profile/malformed_profiles_name_the_place",
 			test_malformed_profiles_name_the_place);
+	g_test_add_func("/soc_profile/rx_irq_moderation_keys", test_rx_irq_moderation_keys);
 	g_test_add_func("/soc_profile/unknown_name_suggests_and_env_dir",
 			test_unknown_name_suggests_and_env_dir);
 	return g_test_run();
