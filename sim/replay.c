@@ -5,7 +5,8 @@
  *
  * Invariants: recs[] is sorted by time (stamps are raised, never lowered, in file order);
  * at most one injection event is pending; every injected packet ends in exactly one of
- * forwarded, misdelivered, local, dropped (or is still queued when the run ends).
+ * forwarded, misdelivered, local, dropped (or is still queued when the run ends), in the
+ * totals and in its connection's counts alike; every kept record's conn indexes conns[].
  */
 #include <string.h>
 
@@ -27,6 +28,9 @@ struct replay {
 	u32 next;                    /* next record to inject */
 	struct replay_stats st;
 	u64 *fwd_port;               /* per scenario port */
+	GArray *conns;               /* struct replay_conn, flow REPLAY_FLOW_BASE + index */
+	GHashTable *conn_by_tuple;   /* original tuple (owned copy) -> index + 1 */
+	struct replay_conn scratch;  /* see pkt_conn */
 	struct replay_unmapped unm[REPLAY_UNMAPPED_LIST];
 	u32 n_unm;
 };
@@ -63,6 +67,101 @@ static void note_unmapped(struct replay *rp, const struct fs_packet *h)
 	rp->unm[rp->n_unm].addr = h->t.src;
 	rp->unm[rp->n_unm].packets = 1;
 	rp->n_unm++;
+}
+
+/* ------------------------------------------------------------- connections ---- */
+
+static guint tuple_hash(gconstpointer k)
+{
+	return fs_tuple_hash(k, 0);
+}
+
+static gboolean tuple_eq(gconstpointer a, gconstpointer b)
+{
+	return fs_tuple_equal(a, b);
+}
+
+/* A tuple as the core's conntrack keys it (model/conntrack_core.c conntrack_in, as
+ * nf_conntrack_core.c resolve_normal_ct): pad cleared, no ports for protocols without. */
+static void ct_key(struct fs_tuple *k, const struct fs_tuple *t)
+{
+	*k = *t;
+	k->pad = 0;
+	if (k->proto != FS_IPPROTO_TCP && k->proto != FS_IPPROTO_UDP &&
+	    k->proto != FS_IPPROTO_ICMP && k->proto != FS_IPPROTO_ICMPV6)
+		k->sport = k->dport = 0;
+}
+
+/*
+ * Every new connection is keyed by a tuple some kept packet carries, so the distinct
+ * tuples bound the connections: only a capture with more packets than REPLAY_MAX_CONNS
+ * needs counting them.
+ */
+static bool too_many_tuples(const struct replay *rp)
+{
+	GHashTable *seen = g_hash_table_new(tuple_hash, tuple_eq);
+	bool over = false;
+	u32 i;
+
+	for (i = 0; i < rp->recs->len && !over; i++) {
+		struct replay_rec *rec = &g_array_index(rp->recs, struct replay_rec, i);
+
+		rec->hdr.t.pad = 0;
+		g_hash_table_add(seen, &rec->hdr.t);
+		over = g_hash_table_size(seen) > REPLAY_MAX_CONNS;
+	}
+	g_hash_table_destroy(seen);
+	return over;
+}
+
+/*
+ * The connection of a packet about to enter the router, and its direction (0: original).
+ * The core knows best: a conntrack entry holding the tuple in either direction names the
+ * connection by its original tuple, NAT included (a reply to a masqueraded connection
+ * carries the router's address, not the client's).  Without one (the connection's first
+ * packet, a packet conntrack does not track, an entry already gone) the tuple itself or
+ * its plain inverse is looked up among the replay's connections, else it starts one.
+ */
+static u32 conn_of(struct replay *rp, const struct fs_tuple *pt, u8 *side)
+{
+	struct conntrack_entry *ct;
+	struct fs_tuple k, inv;
+	struct replay_conn c;
+	enum ct_dir dir;
+	gpointer v;
+
+	ct_key(&k, pt);
+	ct = conntrack_find(router_conntrack(rp->w->r), &k, &dir);
+	if (ct) {
+		ct_key(&inv, &ct->tuplehash[CT_DIR_ORIGINAL].tuple);
+		v = g_hash_table_lookup(rp->conn_by_tuple, &inv);
+		if (v) {
+			*side = dir == CT_DIR_REPLY;
+			return GPOINTER_TO_UINT(v) - 1;
+		}
+		/* an entry the replay did not start (a generated flow's tuple): by the tuple */
+	}
+	v = g_hash_table_lookup(rp->conn_by_tuple, &k);
+	if (v) {
+		*side = 0;
+		return GPOINTER_TO_UINT(v) - 1;
+	}
+	fs_tuple_invert(&inv, &k);
+	ct_key(&inv, &inv);
+	v = g_hash_table_lookup(rp->conn_by_tuple, &inv);
+	if (v) {
+		*side = 1;
+		return GPOINTER_TO_UINT(v) - 1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.t = k;
+	c.first_ns = engine_now(rp->w->eng);
+	g_array_append_val(rp->conns, c);
+	g_hash_table_insert(rp->conn_by_tuple, g_memdup2(&k, sizeof(k)),
+			    GUINT_TO_POINTER(rp->conns->len));
+	rp->st.connections = rp->conns->len;
+	*side = 0;
+	return rp->conns->len - 1;
 }
 
 static void diags_to_yu(const struct trace_diags *td, struct yu_diag *d)
@@ -107,6 +206,8 @@ struct replay *replay_load(const struct scenario *s, const char *path, u64 durat
 	rp->linktype = g_strdup(pcap_reader_linktype_name(pr));
 	rp->recs = g_array_new(FALSE, FALSE, sizeof(struct replay_rec));
 	rp->fwd_port = g_new0(u64, s->n_ports + 1);
+	rp->conns = g_array_new(FALSE, FALSE, sizeof(struct replay_conn));
+	rp->conn_by_tuple = g_hash_table_new_full(tuple_hash, tuple_eq, g_free, NULL);
 	while ((rc = pcap_reader_next(pr, &pk)) == 1) {
 		struct replay_rec rec;
 		int m = map_of(s, &pk.hdr);
@@ -137,6 +238,11 @@ struct replay *replay_load(const struct scenario *s, const char *path, u64 durat
 		rec.map = (u16)m;
 		rec.has_src_mac = pk.has_src_mac;
 		g_array_append_val(rp->recs, rec);
+	}
+	if (rc == 0 && rp->recs->len > REPLAY_MAX_CONNS && too_many_tuples(rp)) {
+		yu_error_at(d, path, 0, 0, "more than %u distinct 5-tuples: a replay numbers at "
+			    "most that many connections", REPLAY_MAX_CONNS);
+		rc = -1;
 	}
 	{
 		const struct pcap_reader_stats *ps = pcap_reader_get_stats(pr);
@@ -371,47 +477,81 @@ static void inject_ev(struct engine *eng, engine_arg a, engine_arg b)
 
 	while (rp->next < rp->recs->len) {
 		const struct replay_rec *rec = &g_array_index(rp->recs, struct replay_rec, rp->next);
+		struct replay_conn *c;
 		struct world_port *wp;
 		struct sim_pkt *p;
+		u32 ci;
+		u8 side;
 
 		if (rec->t > now)
 			break;
 		rp->next++;
+		ci = conn_of(rp, &rec->hdr.t, &side);
+		c = &g_array_index(rp->conns, struct replay_conn, ci);
 		wp = rec->hdr.iif < FS_NETDEV_MAX ? w->port_of[rec->hdr.iif] : NULL;
 		if (!wp || !wp->up) {
 			rp->st.link_down++;
+			c->link_down[side]++;
 			continue;
 		}
 		p = sim_pkt_alloc(&w->pool);
 		p->hdr = rec->hdr;
-		p->flow = REPLAY_FLOW;
+		p->flow = REPLAY_FLOW_BASE + ci;
+		p->side = side;
 		p->born = now;
 		p->wire = (u32)rec->hdr.len + 14 + 4 * rec->hdr.num_encap + 4 + 20;
 		rp->st.injected++;
+		c->injected[side]++;
+		c->injected_payload[side] += rec->hdr.payload;
 		sim_router_rx(w->sr, wp->ifindex, p);
 	}
 	world_router_timer_check(w);
 	schedule_next(rp);
 }
 
+/*
+ * The connection a replayed packet belongs to (every one injected has one); a scratch
+ * record for a flow number the replay never gave out (a generated flow past the
+ * REPLAY_FLOW_BASE limit of replay.h: outside the contract, counted in the totals only).
+ */
+static struct replay_conn *pkt_conn(struct replay *rp, const struct sim_pkt *p)
+{
+	u32 i = p->flow - REPLAY_FLOW_BASE;
+
+	if (G_UNLIKELY(i >= rp->conns->len))
+		return &rp->scratch;
+	return &g_array_index(rp->conns, struct replay_conn, i);
+}
+
 void replay_tx(struct replay *rp, int port, struct sim_pkt *p, bool misdelivered)
 {
+	struct replay_conn *c = pkt_conn(rp, p);
+	u8 side = p->side & 1;
+
 	if (misdelivered || port < 0) {
 		rp->st.misdelivered++;
+		c->misdelivered[side]++;
 	} else {
 		rp->st.forwarded++;
 		rp->fwd_port[port]++;
+		c->forwarded[side]++;
+		c->forwarded_payload[side] += p->hdr.payload;
 	}
 	sim_pkt_free(&rp->w->pool, p);
 }
 
 void replay_drop(struct replay *rp, struct sim_pkt *p, u8 reason)
 {
-	(void)p;
-	if (reason)
+	struct replay_conn *c = pkt_conn(rp, p);
+	u8 side = p->side & 1;
+
+	if (reason) {
 		rp->st.dropped++;
-	else
+		c->dropped[side]++;
+	} else {
 		rp->st.local++;
+		c->local[side]++;
+	}
 }
 
 /* ---------------------------------------------------------------- results ---- */
@@ -424,6 +564,8 @@ void replay_destroy(struct replay *rp)
 	g_free(rp->linktype);
 	g_array_free(rp->recs, TRUE);
 	g_free(rp->fwd_port);
+	g_array_free(rp->conns, TRUE);
+	g_hash_table_destroy(rp->conn_by_tuple);
 	g_free(rp);
 }
 
@@ -455,4 +597,14 @@ u32 replay_unmapped_count(const struct replay *rp)
 const struct replay_unmapped *replay_unmapped_get(const struct replay *rp, u32 i)
 {
 	return i < rp->n_unm ? &rp->unm[i] : NULL;
+}
+
+u32 replay_conn_count(const struct replay *rp)
+{
+	return rp->conns->len;
+}
+
+const struct replay_conn *replay_conn_get(const struct replay *rp, u32 i)
+{
+	return i < rp->conns->len ? &g_array_index(rp->conns, struct replay_conn, i) : NULL;
 }

@@ -29,16 +29,45 @@
  *
  * Open loop: the capture already has both directions, so a forwarded packet is counted
  * (per transmit port) and freed, a dropped one counted; nothing reacts to it.  Traffic
- * generators of the scenario run alongside.  Replayed packets carry sim_pkt.flow ==
- * REPLAY_FLOW, which no generated flow has.
+ * generators of the scenario run alongside.
+ *
+ * Connections: as it is injected, each packet is given the connection its tuple (as the
+ * core sees it arrive, before any NAT) belongs to, the way conntrack folds both
+ * directions.  The core is asked first: a conntrack entry holding the tuple in either
+ * direction (conntrack_find) names the connection by its original tuple and says the
+ * direction - which is what folds a masqueraded connection's replies (addressed to the
+ * router, as `tcpdump -i any` inside it records them) into it.  Without an entry (the
+ * connection's first packet, untracked packets, an entry gone) a packet whose tuple is a
+ * known connection's original tuple goes the original way (sim_pkt.side 0), one whose
+ * tuple is its plain inverse (fs_tuple_invert) the reply way (side 1); any other tuple
+ * starts a new connection with that original tuple.  So a reply to a masqueraded address
+ * that arrives while the core has no entry for its connection (the first packet still
+ * queued, or lost before conntrack) counts as a connection of its own, as the core also
+ * sees a new connection in it.  Cost per replayed packet: one conntrack lookup and one
+ * GHashTable lookup (two or three without an entry); transmit and drop index an array;
+ * generated packets pay nothing.  Connection i's packets carry
+ * sim_pkt.flow == REPLAY_FLOW_BASE + i, above the generated flows, so sim_router counts
+ * their paths per connection (sim_router_flow_paths) and the world hands them back here
+ * (replay_flow).  Per connection and direction the replay counts injected packets and
+ * payload bytes and what became of them; results get one `flows` row per connection
+ * (run_record_flows).
+ * Limits: generated flows are numbered from 0 up, so a run that replays supports
+ * REPLAY_FLOW_BASE = 262144 of them (a generated flow numbered higher would be taken for a
+ * replayed connection); sim_router's per-flow path table, which grows by doubling, holds
+ * up to 2 * (REPLAY_FLOW_BASE + connections) rows of 32 bytes (16 MiB and more) once a
+ * replayed packet is forwarded - the base is the trade between the two.
  */
 #ifndef FLOWSIM_REPLAY_H
 #define FLOWSIM_REPLAY_H
 
 #include "pcap_reader.h"
+#include "sim_router.h"
 #include "world.h"
 
-#define REPLAY_FLOW 0xfffffffeu      /* sim_pkt.flow of a replayed packet */
+/* sim_pkt.flow of replayed connection i: REPLAY_FLOW_BASE + i (below SIM_ROUTER_MAX_FLOWS,
+ * so that the router counts its paths) */
+#define REPLAY_FLOW_BASE (1u << 18)
+#define REPLAY_MAX_CONNS (SIM_ROUTER_MAX_FLOWS - REPLAY_FLOW_BASE)
 #define REPLAY_UNMAPPED_LIST 16      /* distinct unmapped sources listed */
 
 struct replay_unmapped {
@@ -63,7 +92,25 @@ struct replay_stats {
 	u64 dropped;                 /* dropped by the router (ruleset, no route, queues...) */
 	u64 neighbours;              /* neighbour entries added from the capture */
 	u64 first_ts_ns;             /* capture stamp of sim time replay.start */
+	u64 connections;             /* connections of the packets injected (or link_down) */
 };
+
+/* One replayed connection; [0] the original direction (its first packet's), [1] reply. */
+struct replay_conn {
+	struct fs_tuple t;           /* original tuple, as the core saw it arrive */
+	u64 first_ns;                /* sim time of its first packet */
+	u64 injected[2];             /* handed to the router's port */
+	u64 injected_payload[2];     /* their L4 payload bytes */
+	u64 forwarded[2];            /* left the router */
+	u64 forwarded_payload[2];
+	u64 misdelivered[2], local[2], dropped[2], link_down[2];
+};
+
+/* Whether sim_pkt.flow `flow` is a replayed connection's (cheap: one compare). */
+static inline bool replay_flow(u32 flow)
+{
+	return flow - REPLAY_FLOW_BASE < REPLAY_MAX_CONNS;
+}
 
 struct replay;
 
@@ -82,6 +129,9 @@ u64 replay_forwarded_on(const struct replay *rp, u32 port);
 /* The first distinct unmapped sources (up to REPLAY_UNMAPPED_LIST), in order of appearance. */
 u32 replay_unmapped_count(const struct replay *rp);
 const struct replay_unmapped *replay_unmapped_get(const struct replay *rp, u32 i);
+/* Connections in order of their first packet (flow REPLAY_FLOW_BASE + i). */
+u32 replay_conn_count(const struct replay *rp);
+const struct replay_conn *replay_conn_get(const struct replay *rp, u32 i);
 
 /* world_net.c: a replayed packet left scenario port `port` (-1: none) / was dropped. */
 void replay_tx(struct replay *rp, int port, struct sim_pkt *p, bool misdelivered);

@@ -439,6 +439,62 @@ static void addr_text(char *buf, size_t size, const union fs_addr *a, u8 family)
 	fs_addr_format(buf, size, family, a);
 }
 
+/* The path_json object of sim_pkt.flow `flow`'s forwarded packets. */
+static void path_json_of(struct world *w, u32 flow, char *buf, size_t size)
+{
+	u64 pp[ROUTER_PATH__COUNT];
+
+	sim_router_flow_paths(w->sr, flow, pp);
+	g_snprintf(buf, size, "{\"slow\":%llu,\"flowtable\":%llu,\"ppe\":%llu,\"wed\":%llu}",
+		   (unsigned long long)pp[ROUTER_PATH_SLOW],
+		   (unsigned long long)pp[ROUTER_PATH_FLOWTABLE],
+		   (unsigned long long)pp[ROUTER_PATH_PPE],
+		   (unsigned long long)pp[ROUTER_PATH_WED]);
+}
+
+/*
+ * One row per replayed connection (sim/replay.h): flow REPLAY_FLOW_BASE + i, name and type
+ * "replay", client/server the addresses of its original tuple (its first packet's source
+ * and destination as the router received it), bytes the L4 payload injected and forwarded,
+ * lost what the router dropped, sent nowhere (stale hardware) or never got (link down).
+ * Nothing measures goodput or latency of a capture: both NULL.
+ */
+static void record_replay_flows(struct run *r)
+{
+	u32 i, n = replay_conn_count(r->replay);
+
+	for (i = 0; i < n; i++) {
+		const struct replay_conn *c = replay_conn_get(r->replay, i);
+		struct results_flow f;
+		char cli[64], srv[64], paths[160];
+		int d;
+
+		memset(&f, 0, sizeof(f));
+		f.flow = REPLAY_FLOW_BASE + i;
+		f.name = "replay";
+		f.type = "replay";
+		f.family = c->t.family;
+		f.proto = c->t.proto;
+		addr_text(cli, sizeof(cli), &c->t.src, c->t.family);
+		addr_text(srv, sizeof(srv), &c->t.dst, c->t.family);
+		f.client = cli;
+		f.server = srv;
+		f.sport = c->t.sport;
+		f.dport = c->t.dport;
+		f.goodput_bps = NAN;
+		f.lat_p50_ns = -1;
+		f.lat_p99_ns = -1;
+		for (d = 0; d < 2; d++) {
+			f.bytes_sent += c->injected_payload[d];
+			f.bytes_delivered += c->forwarded_payload[d];
+			f.lost += c->dropped[d] + c->misdelivered[d] + c->link_down[d];
+		}
+		path_json_of(r->w, f.flow, paths, sizeof(paths));
+		f.path_json = paths;
+		results_flow(r->res, &f);
+	}
+}
+
 void run_record_flows(struct run *r)
 {
 	struct world *w = r->w;
@@ -451,7 +507,6 @@ void run_record_flows(struct run *r)
 		struct traffic_flow_result fr;
 		struct results_flow f;
 		char cli[64], srv[64], paths[160];
-		u64 pp[ROUTER_PATH__COUNT];
 		u32 it = world_flow_item(w, i);
 		const struct scn_traffic *tr;
 		int d;
@@ -485,15 +540,12 @@ void run_record_flows(struct run *r)
 			}
 		}
 		/* packets of the flow (both directions) per path, as the router forwarded them */
-		sim_router_flow_paths(w->sr, i, pp);
-		g_snprintf(paths, sizeof(paths), "{\"slow\":%llu,\"flowtable\":%llu,\"ppe\":%llu,"
-			   "\"wed\":%llu}", (unsigned long long)pp[ROUTER_PATH_SLOW],
-			   (unsigned long long)pp[ROUTER_PATH_FLOWTABLE],
-			   (unsigned long long)pp[ROUTER_PATH_PPE],
-			   (unsigned long long)pp[ROUTER_PATH_WED]);
+		path_json_of(w, i, paths, sizeof(paths));
 		f.path_json = paths;
 		results_flow(r->res, &f);
 	}
+	if (r->replay)
+		record_replay_flows(r);
 }
 
 static int cmp_u64(const void *a, const void *b)

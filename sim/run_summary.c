@@ -423,6 +423,7 @@ static void json_replay(struct jw *j, struct run *r)
 	jw_u64(j, "local", rs->local);
 	jw_u64(j, "dropped", rs->dropped);
 	jw_u64(j, "neighbours", rs->neighbours);
+	jw_u64(j, "connections", rs->connections);
 	jw_open(j, "forwarded_by_port", '{');
 	for (i = 0; i < r->s->n_ports; i++)
 		if (replay_forwarded_on(r->replay, i))
@@ -593,10 +594,11 @@ void run_print_summary(struct run *r, FILE *f)
 		const struct replay_stats *rs = replay_get_stats(r->replay);
 
 		fprintf(f, "replay: %s (%s): %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT
-			" injected, %" G_GUINT64_FORMAT " forwarded, %" G_GUINT64_FORMAT " local, %"
-			G_GUINT64_FORMAT " dropped; not replayed:", replay_file(r->replay),
-			replay_linktype(r->replay), rs->records, rs->injected, rs->forwarded,
-			rs->local, rs->dropped);
+			" injected (%" G_GUINT64_FORMAT " connections), %" G_GUINT64_FORMAT
+			" forwarded, %" G_GUINT64_FORMAT " local, %" G_GUINT64_FORMAT " dropped; "
+			"not replayed:", replay_file(r->replay), replay_linktype(r->replay),
+			rs->records, rs->injected, rs->connections, rs->forwarded, rs->local,
+			rs->dropped);
 		for (i = 0; i < PCAP_SKIP__COUNT; i++)
 			if (rs->skipped[i])
 				fprintf(f, " %s %" G_GUINT64_FORMAT,

@@ -48,7 +48,8 @@
  * only make the next timer earlier, which every transmit and drop checks).
  *
  * Replay (sim/replay.h): packets of a capture enter sim_router_rx() directly at their time
- * stamps; the transmit and drop callbacks hand packets with flow REPLAY_FLOW to it.
+ * stamps; the transmit and drop callbacks hand packets whose flow id is a replayed
+ * connection's (replay_flow(): REPLAY_FLOW_BASE and above) back to it.
  *
  * Determinism: everything is driven by the engine; random streams come from the seed.
  */

@@ -533,7 +533,7 @@ void world_router_tx(void *ctx, u16 ifindex, struct sim_pkt *p, u64 now, bool mi
 	struct world_medium *m;
 
 	world_router_timer_check(w);
-	if (p->flow == REPLAY_FLOW && w->replay) {
+	if (replay_flow(p->flow) && w->replay) {
 		replay_tx(w->replay, wp ? wp->scn : -1, p, misdelivered);
 		return;
 	}
@@ -565,7 +565,7 @@ void world_router_drop(void *ctx, struct sim_pkt *p, u8 reason, u64 now)
 
 	if (reason < FS_ARRAY_SIZE(w->st.router_drops))
 		w->st.router_drops[reason]++;
-	if (p->flow == REPLAY_FLOW && w->replay)
+	if (replay_flow(p->flow) && w->replay)
 		replay_drop(w->replay, p, reason);
 	world_router_timer_check(w);
 }

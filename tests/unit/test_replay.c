@@ -5,7 +5,8 @@
  * WAN server, as `tcpdump -i any` (SLL2) records it inside the router, replayed through
  * the model: the conntrack snapshots show the flows offloaded ([OFFLOAD]) from the packet
  * that admits them, the path counts are exact, the replay block counts every packet,
- * two runs are identical; the scenario's replay: section is validated; a missing
+ * each connection (both directions, NAT folded by the core's conntrack) gets a flows row
+ * with its exact path counts, two runs are identical; the scenario's replay: section is validated; a missing
  * capture, a file that is not a capture and a scenario without replay: fail cleanly with
  * no database row.
  */
@@ -20,6 +21,7 @@
 
 #include "testutil.h"
 #include "pcap_fixture.h"
+#include "replay.h"
 #include "scenario.h"
 
 #define T0 1700000000000000000ULL      /* capture clock of the first packet, ns */
@@ -377,30 +379,79 @@ static void test_tcp_udp_offload(void)
 	env_free(&e);
 }
 
+/*
+ * The flows rows of the database's only run, ordered by flow, one line each:
+ * "flow name type family proto client server sport dport sent delivered goodput lost
+ * lat50 lat99 path_json" (NULL printed as "-").
+ */
+static char *flow_rows(const char *db)
+{
+	GString *g = g_string_new(NULL);
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int i;
+
+	g_assert_cmpint(sqlite3_open(db, &h), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(h, "SELECT flow, name, type, family, proto, client, "
+					   "server, sport, dport, bytes_sent, bytes_delivered, "
+					   "goodput_bps, lost, lat_p50_ns, lat_p99_ns, path_json "
+					   "FROM flows ORDER BY flow", -1, &st, NULL), ==, SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < 16; i++) {
+			const unsigned char *v = sqlite3_column_text(st, i);
+
+			g_string_append_printf(g, "%s%s", i ? " " : "", v ? (const char *)v : "-");
+		}
+		g_string_append_c(g, '\n');
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return g_string_free(g, FALSE);
+}
+
+/* A path's packets in a path_json text ("{\"slow\":6,...}"). */
+static gint64 path_of(const char *row, const char *path)
+{
+	char *key = g_strdup_printf("\"%s\":", path);
+	const char *at = strstr(row, key);
+
+	g_assert_nonnull(at);
+	g_free(key);
+	return g_ascii_strtoll(at + strlen(path) + 3, NULL, 10);
+}
+
 static void test_deterministic(void)
 {
 	struct env e;
 	struct cap c;
-	char *out[2], *err[2], *ev[2], *trace2;
-	const char *extra[] = { "--trace-dir", NULL, "--json", "-", "-q", NULL };
+	char *out[2], *err[2], *ev[2], *rows[2], *trace2, *db2;
+	const char *extra[] = { "--trace-dir", NULL, "--db", NULL, "--json", "-", "-q", NULL };
 	int k;
 
 	env_init(&e, scenario_text);
 	write_capture(e.cap, &c);
 	trace2 = g_strconcat(e.trace, "2", NULL);
+	db2 = g_strconcat(e.db, "2", NULL);
 	for (k = 0; k < 2; k++) {
 		extra[1] = k ? trace2 : e.trace;
+		extra[3] = k ? db2 : e.db;
 		g_assert_cmpint(run(&e, e.cap, extra, &out[k], &err[k]), ==, 0);
 		ev[k] = read_text(extra[1], "conntrack_events.txt");
+		rows[k] = flow_rows(extra[3]);
 	}
 	g_assert_cmpstr(out[0], ==, out[1]);
 	g_assert_cmpstr(ev[0], ==, ev[1]);
 	g_assert_cmpuint(strlen(ev[0]), >, 100);
+	g_assert_cmpstr(rows[0], ==, rows[1]);
+	g_assert_cmpuint(strlen(rows[0]), >, 100);
 	for (k = 0; k < 2; k++) {
 		g_free(out[k]);
 		g_free(err[k]);
 		g_free(ev[k]);
+		g_free(rows[k]);
 	}
+	g_remove(db2);
+	g_free(db2);
 	rm_rf(trace2);
 	g_free(trace2);
 	env_free(&e);
@@ -490,6 +541,57 @@ static void test_errors(void)
 	g_free(bad);
 	g_free(missing);
 	env_free(&e2);
+	env_free(&e);
+}
+
+/*
+ * One flows row per replayed connection: the TCP connection and the UDP flow, each with
+ * both directions folded although the server's packets are addressed to the router (the
+ * capture is taken inside it, after masquerading) - the core's conntrack entry says they
+ * are replies.  Their path counts split the capture's 8 slow / 40 flowtable exactly.
+ */
+static void test_connection_rows(void)
+{
+	struct env e;
+	struct cap c;
+	char *out, *err, *rows, *want, **lines;
+	const char *extra[] = { "--db", NULL, "--json", "-", "-q", NULL };
+	JsonNode *j;
+
+	env_init(&e, scenario_text);
+	write_capture(e.cap, &c);
+	extra[1] = e.db;
+	g_assert_cmpint(run(&e, e.cap, extra, &out, &err), ==, 0);
+	g_assert_cmpstr(err, ==, "");
+	j = parse(out);
+	g_assert_cmpint(jint(j, "replay/connections"), ==, 2);
+	rows = flow_rows(e.db);
+	/*
+	 * TCP: the client's 15 packets (SYN, ACK, 100 B, 10 ACKs, FIN, ACK) and the server's
+	 * 13 (SYN-ACK, ACK, 10 x 1000 B, FIN-ACK); slow: SYN, SYN-ACK, the admitting ACK, FIN,
+	 * FIN-ACK, last ACK.  UDP: 10 x 40 B requests, 10 x 120 B answers; slow: the first
+	 * request and the answer that admits it.  Payload bytes; nothing lost; goodput and
+	 * latency are not measured for a capture.
+	 */
+	want = g_strdup_printf(
+		"%u replay replay 2 6 10.0.1.2 10.0.2.2 40000 5201 10100 10100 - 0 - - "
+		"{\"slow\":6,\"flowtable\":22,\"ppe\":0,\"wed\":0}\n"
+		"%u replay replay 2 17 10.0.1.2 10.0.2.2 5000 53 1600 1600 - 0 - - "
+		"{\"slow\":2,\"flowtable\":18,\"ppe\":0,\"wed\":0}\n",
+		REPLAY_FLOW_BASE, REPLAY_FLOW_BASE + 1);
+	g_assert_cmpstr(rows, ==, want);
+	/* per path, the rows add up to the summary's totals */
+	lines = g_strsplit(rows, "\n", -1);
+	g_assert_cmpint(path_of(lines[0], "slow") + path_of(lines[1], "slow"), ==,
+			jint(j, "paths/slow/packets"));
+	g_assert_cmpint(path_of(lines[0], "flowtable") + path_of(lines[1], "flowtable"), ==,
+			jint(j, "paths/flowtable/packets"));
+	g_strfreev(lines);
+	g_free(want);
+	g_free(rows);
+	json_node_unref(j);
+	g_free(out);
+	g_free(err);
 	env_free(&e);
 }
 
@@ -632,10 +734,42 @@ static void test_ethernet_with_hosts(void)
 		g_assert_true(g_file_set_contents(e.scn, with, -1, NULL));
 		g_free(with);
 	}
-	g_assert_cmpint(run(&e, e.cap, extra, &out, &err), ==, 0);
+	{
+		const char *extra_db[] = { "--db", e.db, "--json", "-", "-q", NULL };
+
+		g_assert_cmpint(run(&e, e.cap, extra_db, &out, &err), ==, 0);
+	}
 	j = parse(out);
 	g_assert_cmpint(jint(j, "replay/injected"), ==, 200);
 	g_assert_cmpint(jint(j, "replay/forwarded"), ==, 200);
+	g_assert_cmpint(jint(j, "replay/connections"), ==, 1);
+	/* the generated flow's row (flow 0) and the replayed connection's, paths apart */
+	{
+		char *rows = flow_rows(e.db), **lines = g_strsplit(rows, "\n", -1);
+		char *head = g_strdup_printf("%u replay replay 2 17 192.168.1.10 203.0.113.10 7000 "
+					     "7001 ", REPLAY_FLOW_BASE);
+		const char *const paths[] = { "slow", "flowtable", "ppe", "wed" };
+		u32 i;
+
+		g_assert_cmpuint(g_strv_length(lines), ==, 3);   /* two rows and "" */
+		g_assert_true(g_str_has_prefix(lines[0], "0 "));
+		g_assert_null(strstr(lines[0], "replay"));
+		g_assert_true(g_str_has_prefix(lines[1], head));
+		g_assert_cmpint(path_of(lines[1], "slow"), ==, 2);
+		g_assert_cmpint(path_of(lines[1], "ppe"), >, 0);
+		g_assert_cmpint(path_of(lines[1], "slow") + path_of(lines[1], "flowtable") +
+				path_of(lines[1], "ppe"), ==, 200);
+		for (i = 0; i < 4; i++) {
+			char *key = g_strdup_printf("paths/%s/packets", paths[i]);
+
+			g_assert_cmpint(path_of(lines[0], paths[i]) + path_of(lines[1], paths[i]),
+					==, jint(j, key));
+			g_free(key);
+		}
+		g_free(head);
+		g_strfreev(lines);
+		g_free(rows);
+	}
 	/* 1 Mbit/s of 1000-byte datagrams for 1 s: 125 sent, all delivered */
 	g_assert_cmpint(jint(j, "packets/delivered"), >=, 120);
 	g_assert_cmpint(jint(j, "packets/delivered"), ==, jint(j, "packets/sent"));
@@ -743,6 +877,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/replay/run/tcp_udp_offloaded_at_admitting_packet", test_tcp_udp_offload);
 	g_test_add_func("/replay/run/deterministic", test_deterministic);
+	g_test_add_func("/replay/run/one_flow_row_per_connection", test_connection_rows);
 	g_test_add_func("/replay/run/errors_leave_no_row", test_errors);
 	g_test_add_func("/replay/run/strict_tolerant_unmapped_after_end", test_strict_tolerant);
 	g_test_add_func("/replay/run/ethernet_capture_with_hosts_ppe_and_traffic", test_ethernet_with_hosts);
