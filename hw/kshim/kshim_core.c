@@ -166,7 +166,7 @@ struct kshim_core *kshim_core_create(const struct kshim_core_cfg *cfg, char *err
 	}
 	c->ev_cap = cfg->events_max;
 	if (c->ev_cap) {
-		c->ev = kvcalloc(c->ev_cap, KSHIM_EV_LINE, GFP_KERNEL);
+		c->ev = kvcalloc(c->ev_cap, KSHIM_EV_LINE, GFP_KERNEL | __GFP_NOWARN);
 		if (!c->ev) {
 			scnprintf(err, errlen, "out of memory for %u event lines", c->ev_cap);
 			goto fail;
@@ -264,9 +264,9 @@ void kshim_core_router_free(struct kshim_core *c)
 	if (!r)
 		return;
 	/*
-	 * Process context, without c->lock: the hooks are unregistered (synchronize_net in
-	 * nf_unregister_net_hook) and the timer work is cancelled, so nothing else reaches
-	 * r, and destroying it may sleep (kmem_cache_destroy).  router_destroy() flushes
+	 * Process context, without c->lock: the hooks are unregistered, kshim_net_detach()
+	 * waited for running ones (synchronize_net) and the timer work is cancelled, so
+	 * nothing else reaches r, and destroying it may sleep (kmem_cache_destroy).  router_destroy() flushes
 	 * the flowtables, which still calls the PPE driver ops: the PPE goes last.
 	 */
 	router_destroy(r);
@@ -435,6 +435,9 @@ static u32 kshim_param_get(const struct conntrack_params *p, const struct kshim_
 	return v;
 }
 
+/* nf_conntrack_max / _buckets: 16 M entries, 128 MiB of buckets at most */
+#define KSHIM_CT_LIMIT (1u << 24)
+
 int kshim_core_sysctl_set(struct kshim_core *c, const char *name, u32 value, char *err,
 			  size_t errlen)
 {
@@ -455,6 +458,13 @@ int kshim_core_sysctl_set(struct kshim_core *c, const char *name, u32 value, cha
 		scnprintf(err, errlen, "%s: value %u out of range 0..255", name, value);
 		return -EINVAL;
 	}
+	/* the table is allocated at attach: keep it to what a shadow of one router needs */
+	if ((!strcmp(s->name, "nf_conntrack_buckets") || !strcmp(s->name, "nf_conntrack_max")) &&
+	    value > KSHIM_CT_LIMIT) {
+		scnprintf(err, errlen, "%s: value %u out of range 0..%u", name, value,
+			  KSHIM_CT_LIMIT);
+		return -EINVAL;
+	}
 	spin_lock_bh(&c->lock);
 	kshim_param_put(&c->rcfg.ct, s, value);
 	if (c->r) {
@@ -462,8 +472,9 @@ int kshim_core_sysctl_set(struct kshim_core *c, const char *name, u32 value, cha
 		 * Like the real sysctl, a change takes effect at once: the conntrack table
 		 * keeps its parameters in its own (mutable) storage and every reader uses
 		 * them per packet; the core's interface only hands out a const view, which
-		 * we write through here (the object itself is not const).  max/buckets
-		 * size the table at creation and only apply at the next attach.
+		 * we write through here (the object itself is not const).  max applies at
+		 * once (it is read per new connection); buckets sizes the table at creation
+		 * and only applies at the next attach.
 		 */
 		struct conntrack_params *live =
 			(struct conntrack_params *)conntrack_table_params(router_conntrack(c->r));

@@ -66,6 +66,7 @@ static char kshim_devices[256];
 static char *kshim_rules;            /* last applied (or pending) ruleset text */
 static size_t kshim_rules_len;
 static bool kshim_rules_pending;     /* written before attach, applied at attach */
+static bool kshim_rules_default;     /* kshim_rules is the fw4 default rendered at attach */
 static char kshim_rules_error[256];
 
 /* --- snapshots ---------------------------------------------------------------------- */
@@ -127,7 +128,7 @@ static int kshim_dump_open(struct inode *inode, struct file *file)
 	uintptr_t key = (uintptr_t)inode->i_private;
 	enum kshim_dump kind = key & 0xff;
 	int idx = key >> 8;
-	size_t size = kshim_core_dump_hint(kshim_core, kind);
+	size_t size = min_t(size_t, kshim_core_dump_hint(kshim_core, kind), KSHIM_DUMP_MAX);
 	struct kshim_snap *s;
 	long n;
 
@@ -201,6 +202,7 @@ static int kshim_ruleset_set(char *text, size_t len)
 		kshim_rules = text;
 		kshim_rules_len = len;
 		kshim_rules_pending = true;
+		kshim_rules_default = false;
 		pr_info("flowsim: ruleset stored (%zu bytes); applied at attach\n", len);
 		return 0;
 	}
@@ -215,6 +217,7 @@ static int kshim_ruleset_set(char *text, size_t len)
 	kshim_rules = text;
 	kshim_rules_len = len;
 	kshim_rules_pending = false;
+	kshim_rules_default = false;
 	pr_info("flowsim: ruleset applied (%zu bytes)\n", len);
 	return 0;
 }
@@ -227,6 +230,13 @@ static void kshim_ruleset_attach(void)
 	char *p = names;
 	int rc;
 
+	if (kshim_rules && kshim_rules_default) {
+		/* rendered for the previous attach's devices: render it again for these */
+		kvfree(kshim_rules);
+		kshim_rules = NULL;
+		kshim_rules_len = 0;
+		kshim_rules_default = false;
+	}
 	if (kshim_rules) {
 		rc = kshim_core_apply_ruleset(kshim_core, kshim_rules, kshim_rules_len,
 					      kshim_rules_error, sizeof(kshim_rules_error));
@@ -262,11 +272,14 @@ static void kshim_ruleset_attach(void)
 	}
 	kshim_rules = text;
 	kshim_rules_len = strlen(text);
+	kshim_rules_default = true;
 	pr_info("flowsim: fw4 default ruleset applied (lan=%s wan=%s)\n", lan ? lan : "-",
 		wan ? wan : "-");
 }
 
+/* One writer's text; its mutex orders write() against a close() in another thread. */
 struct kshim_wbuf {
+	struct mutex lock;
 	char *buf;
 	size_t len, cap;
 	bool dirty;
@@ -289,6 +302,7 @@ static int kshim_ruleset_open(struct inode *inode, struct file *file)
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
+	mutex_init(&w->lock);
 	file->private_data = w;
 	return nonseekable_open(inode, file);
 }
@@ -297,27 +311,37 @@ static ssize_t kshim_ruleset_write(struct file *file, const char __user *ubuf, s
 				   loff_t *ppos)
 {
 	struct kshim_wbuf *w = file->private_data;
+	ssize_t rc = count;
 
-	if (w->len + count > KSHIM_RULESET_MAX)
-		return -EFBIG;
+	mutex_lock(&w->lock);
+	if (w->len + count > KSHIM_RULESET_MAX) {
+		rc = -EFBIG;
+		goto out;
+	}
 	if (w->len + count + 1 > w->cap) {
 		size_t cap = max_t(size_t, 2 * w->cap, w->len + count + 1);
 		char *n = kvmalloc(max_t(size_t, cap, 4096), GFP_KERNEL);
 
-		if (!n)
-			return -ENOMEM;
+		if (!n) {
+			rc = -ENOMEM;
+			goto out;
+		}
 		if (w->buf)
 			memcpy(n, w->buf, w->len);
 		kvfree(w->buf);
 		w->buf = n;
 		w->cap = max_t(size_t, cap, 4096);
 	}
-	if (copy_from_user(w->buf + w->len, ubuf, count))
-		return -EFAULT;
+	if (copy_from_user(w->buf + w->len, ubuf, count)) {
+		rc = -EFAULT;
+		goto out;
+	}
 	w->len += count;
 	w->buf[w->len] = 0;
 	w->dirty = true;
-	return count;
+out:
+	mutex_unlock(&w->lock);
+	return rc;
 }
 
 /*
@@ -327,18 +351,26 @@ static ssize_t kshim_ruleset_write(struct file *file, const char __user *ubuf, s
 static int kshim_ruleset_commit(struct kshim_wbuf *w)
 {
 	char *text;
+	size_t len;
 	int rc;
 
-	if (!w->dirty)
+	mutex_lock(&w->lock);
+	if (!w->dirty) {
+		mutex_unlock(&w->lock);
 		return 0;
+	}
 	w->dirty = false;
-	text = kvmalloc(w->len + 1, GFP_KERNEL);
+	len = w->len;
+	text = kvmalloc(len + 1, GFP_KERNEL);
+	if (text) {
+		memcpy(text, w->buf, len);
+		text[len] = 0;
+	}
+	mutex_unlock(&w->lock);
 	if (!text)
 		return -ENOMEM;
-	memcpy(text, w->buf, w->len);
-	text[w->len] = 0;
 	mutex_lock(&kshim_mutex);
-	rc = kshim_ruleset_set(text, w->len);
+	rc = kshim_ruleset_set(text, len);
 	mutex_unlock(&kshim_mutex);
 	return rc;
 }
@@ -358,6 +390,7 @@ static int kshim_ruleset_release(struct inode *inode, struct file *file)
 		return kshim_snap_release(inode, file);
 	w = file->private_data;
 	kshim_ruleset_commit(w);
+	mutex_destroy(&w->lock);
 	kvfree(w->buf);
 	kfree(w);
 	return 0;
@@ -589,6 +622,10 @@ static int __init kshim_init(void)
 	}
 	if (strcmp(ruleset, "fw4") && strcmp(ruleset, "empty")) {
 		pr_err("flowsim: ruleset=%s: expected fw4 or empty\n", ruleset);
+		return -EINVAL;
+	}
+	if (events_max < 16 || events_max > 1u << 20) {
+		pr_err("flowsim: events_max=%u: expected 16..1048576 lines\n", events_max);
 		return -EINVAL;
 	}
 	if (strscpy(cfg.soc, soc, sizeof(cfg.soc)) < 0) {

@@ -18,9 +18,10 @@
  * skb_header_pointer).
  *
  * Shadow invariants:
- *  - hooks are registered only while attached, and all of them are unregistered (which
- *    waits for running hooks: nf_unregister_net_hook -> synchronize_net) before the
- *    router is freed;
+ *  - hooks are registered only while attached; detach unregisters all of them and then
+ *    waits for hooks still running on other CPUs with synchronize_net() before the router
+ *    is freed or a hook slot reused (6.1's __nf_unregister_net_hook only swaps the entry
+ *    for accept_all and frees the old blob with call_rcu: it does not wait);
  *  - the attached netns is pinned with get_net() until detach, so its devices cannot be
  *    freed under us by a namespace teardown; a device deleted explicitly is unhooked by
  *    the netdevice notifier (NETDEV_UNREGISTER) under RTNL, as nf_tables does for its
@@ -542,6 +543,16 @@ static int kshim_snapshot(struct net *net, struct fs_netconf *nc, char *err, siz
 	return 0;
 }
 
+static bool kshim_hooked(int ifindex)
+{
+	u32 i;
+
+	for (i = 0; i < kn.nhooks; i++)
+		if (kn.hook[i].ifindex == ifindex)
+			return true;
+	return false;
+}
+
 /* Resolve the hooked devices ("lan0,wan0"); with a PPE, they get GMACs in that order. */
 static int kshim_pick_devices(struct net *net, struct fs_netconf *nc, const char *list,
 			      bool ppe, char *err, size_t errlen)
@@ -577,6 +588,11 @@ static int kshim_pick_devices(struct net *net, struct fs_netconf *nc, const char
 		if (kn.nhooks >= KSHIM_MAX_HOOKS) {
 			scnprintf(err, errlen, "more than %d devices", KSHIM_MAX_HOOKS);
 			return -E2BIG;
+		}
+		if (kshim_hooked(dev->ifindex)) {
+			/* hooked twice, every packet would pass through the core twice */
+			scnprintf(err, errlen, "device '%s' listed twice in '%s'", name, list);
+			return -EINVAL;
 		}
 		hk = &kn.hook[kn.nhooks++];
 		memset(hk, 0, sizeof(*hk));
@@ -668,6 +684,7 @@ fail_hooks:
 fail_unlock:
 	kn.nhooks = 0;
 	rtnl_unlock();
+	synchronize_net();   /* hooks registered before the failure may be running */
 	kshim_core_router_free(c);
 	put_net(net);
 	return rc;
@@ -688,6 +705,8 @@ void kshim_net_detach(struct kshim_core *c)
 	kn.net = NULL;
 	kn.nmap = 0;
 	rtnl_unlock();
+	/* a hook that loaded kshim_hook_fn before the unregister may still run: wait for it */
+	synchronize_net();
 	kshim_core_router_free(c);
 	put_net(net);
 }

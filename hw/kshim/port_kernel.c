@@ -53,7 +53,9 @@ void *fs_zalloc(size_t size)
 	if (!size)
 		size = 1;
 	if (kshim_may_sleep())
-		return kvzalloc(size, GFP_KERNEL);
+		/* NOWARN: kvmalloc WARNs above INT_MAX, and a root-set nf_conntrack_buckets can
+		 * ask for that; the core handles NULL */
+		return kvzalloc(size, GFP_KERNEL | __GFP_NOWARN);
 	return kzalloc(size, GFP_ATOMIC | __GFP_NOWARN);
 }
 

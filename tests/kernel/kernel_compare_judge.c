@@ -86,6 +86,30 @@ static double period_of(const struct column *col)
 	return col->samples > 1 ? (col->end - col->start) / (double)(col->samples - 1) : 0;
 }
 
+/*
+ * A connection one column saw for less than a sampling period and the other never saw is a
+ * sampling accident, not a disagreement: a SYN answered by RST lives about a millisecond,
+ * and whether a 100 ms or 20 ms sampler catches it is chance.  Only a never-offloaded
+ * connection whose seen..gone span is shorter than the slower sampler's period qualifies.
+ */
+static bool too_short_to_sample(const struct timeline *tl, double period)
+{
+	double seen = -1, gone = -1;
+	unsigned i;
+
+	if (tl->ever_offloaded || tl->present)
+		return false;
+	for (i = 0; i < tl->evs->len; i++) {
+		const struct ev *e = &g_array_index(tl->evs, struct ev, i);
+
+		if (e->kind == EV_SEEN && seen < 0)
+			seen = e->t;
+		else if (e->kind == EV_GONE)
+			gone = e->t;
+	}
+	return seen >= 0 && gone >= seen && gone - seen < period;
+}
+
 static unsigned judge_column(struct report *r, int ci, GString *why)
 {
 	unsigned i, j, bad = 0;
@@ -104,6 +128,12 @@ static unsigned judge_column(struct report *r, int ci, GString *why)
 		bool off_a = false, off_b = false;
 
 		judged_pair(&c->col[0], &c->col[ci], end, &a, &b);
+		if ((!a->len && too_short_to_sample(&c->col[ci], pa > pb ? pa : pb)) ||
+		    (!b->len && too_short_to_sample(&c->col[0], pa > pb ? pa : pb))) {
+			g_array_free(a, TRUE);
+			g_array_free(b, TRUE);
+			continue;
+		}
 
 		for (j = 0; j < a->len; j++)
 			off_a |= g_array_index(a, struct ev, j).kind == EV_OFFLOAD;
