@@ -239,5 +239,15 @@ wait_no_offload 15 || fail "UDP flow still offloaded 15 s after the short-timeou
 sleep 2
 stamp end
 
-[ "$KSHIM" = yes ] && cat "$DBG/events" >"$OUT/module-events.txt" 2>&1
+if [ "$KSHIM" = yes ]; then
+	cat "$DBG/events" >"$OUT/module-events.txt" 2>&1
+	# Detach and unload, so teardown (router_destroy with live conntrack entries, kmem
+	# caches, debugfs) runs under the dmesg check too.  The sampler holds flowsim/ files
+	# open: stop it first.
+	touch /tmp/stop
+	sleep 1
+	echo detach >"$DBG/attach" || fail "echo detach > $DBG/attach"
+	rmmod flowsim_kshim || fail "rmmod flowsim_kshim"
+	log "kernel shim: detached and unloaded"
+fi
 finish ok
