@@ -10,19 +10,6 @@
 #include "ppe.h"
 #include "testutil.h"
 
-static const char *rules_hw =
-	"table inet fw4 {\n"
-	"	flowtable ft { hook ingress priority 0; devices = { lan, wan }; counter; flags offload; }\n"
-	"	chain forward {\n"
-	"		type filter hook forward priority filter; policy accept;\n"
-	"		meta l4proto { tcp, udp } flow offload @ft\n"
-	"	}\n"
-	"	chain srcnat {\n"
-	"		type nat hook postrouting priority srcnat; policy accept;\n"
-	"		oifname \"wan\" meta nfproto ipv4 masquerade\n"
-	"	}\n"
-	"}\n";
-
 /* The lab with a PPE of the given SoC; entries != 0 overrides the table size. */
 static void hw_lab(struct lab *lab, const char *soc, u32 entries)
 {
@@ -34,7 +21,7 @@ static void hw_lab(struct lab *lab, const char *soc, u32 entries)
 	if (entries)
 		pc.entries = entries;
 	lab_attach_ppe(lab, &pc);
-	g_assert_true(lab_nft(lab, rules_hw, 0, &err));
+	g_assert_true(lab_nft(lab, TU_RULES_HW_OFFLOAD, 0, &err));
 }
 
 static struct router_result udp(struct lab *lab, bool reply, u16 cport, u64 now)

@@ -20,19 +20,6 @@
 #include "testutil.h"
 #include "tracedir.h"
 
-static const char *rules_hw =
-	"table inet fw4 {\n"
-	"	flowtable ft { hook ingress priority 0; devices = { lan, wan }; counter; flags offload; }\n"
-	"	chain forward {\n"
-	"		type filter hook forward priority filter; policy accept;\n"
-	"		meta l4proto { tcp, udp } flow offload @ft\n"
-	"	}\n"
-	"	chain srcnat {\n"
-	"		type nat hook postrouting priority srcnat; policy accept;\n"
-	"		oifname \"wan\" meta nfproto ipv4 masquerade\n"
-	"	}\n"
-	"}\n";
-
 static const struct ct_listing_opts proc_opts = { .acct = 1, .zones = 1 };
 
 /* ------------------------------------------------------------------ helpers ---- */
@@ -158,7 +145,7 @@ static void hw_lab(struct lab *lab)
 	g_assert_true(lab_init(lab, NULL, NULL, "lan", "wan", NULL, &err));
 	g_assert_cmpint(ppe_config_for_soc(&pc, "mt7621", 606), ==, 0);
 	lab_attach_ppe(lab, &pc);
-	g_assert_true(lab_nft(lab, rules_hw, 0, &err));
+	g_assert_true(lab_nft(lab, TU_RULES_HW_OFFLOAD, 0, &err));
 	for (i = 0; i < 40; i++) {
 		udp(lab, false, 5002, TU_SEC(10) + (u64)i * TU_MS(20));
 		udp(lab, true, 5002, TU_SEC(10) + (u64)i * TU_MS(20) + 1000);

@@ -39,6 +39,21 @@ void tu_lab_nft(struct lab *lab, const char *text, u64 now);
 #define tu_lab_send lab_send
 #define tu_lab_count lab_count
 
+/* fw4's shape with a hardware flowtable on devices lan and wan (the PPE lab's names), all
+ * TCP/UDP offloaded, masquerade out of wan. */
+#define TU_RULES_HW_OFFLOAD \
+	"table inet fw4 {\n" \
+	"	flowtable ft { hook ingress priority 0; devices = { lan, wan }; counter; flags offload; }\n" \
+	"	chain forward {\n" \
+	"		type filter hook forward priority filter; policy accept;\n" \
+	"		meta l4proto { tcp, udp } flow offload @ft\n" \
+	"	}\n" \
+	"	chain srcnat {\n" \
+	"		type nat hook postrouting priority srcnat; policy accept;\n" \
+	"		oifname \"wan\" meta nfproto ipv4 masquerade\n" \
+	"	}\n" \
+	"}\n"
+
 #define TU_SEC(s) ((u64)(s) * 1000000000ULL)
 #define TU_MS(ms) ((u64)(ms) * 1000000ULL)
 
