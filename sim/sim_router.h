@@ -111,6 +111,13 @@ int sim_router_set_port_irq_moderation(struct sim_router *sr, u16 ifindex, u64 d
 u64 sim_router_port_irq_delay(const struct sim_router *sr, u16 ifindex);
 
 /*
+ * Whether frames received on a port reach GRO (default: yes, when the CPU parameters
+ * enable GRO at all).  Off for a port whose receive path bypasses it, such as a DSA user
+ * port before the kernel fed DSA frames to GRO (world.c).  Returns -1 for an unknown port.
+ */
+int sim_router_set_port_gro(struct sim_router *sr, u16 ifindex, bool gro);
+
+/*
  * OpenWrt's packet steering (network.globals.packet_steering, applied by netifd's
  * /usr/libexec/network/packet-steering.uc): where each network device's NAPI runs and
  * which CPUs RPS steers its packets to.  A device is what the script groups netdevs by

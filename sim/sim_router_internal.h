@@ -67,6 +67,7 @@ struct sr_port {
 	u32 overhead;               /* preamble + IFG bytes per frame (Ethernet: 20) */
 	u32 irq_core;
 	u8 wlan;                    /* a Wi-Fi interface: mac80211 RX and TX (GSO in software) */
+	u8 no_gro;                  /* its frames bypass GRO (sim_router_set_port_gro) */
 	u8 rps_set;                 /* rps_mask was given (sim_router_set_port_steering) */
 	u32 rps_mask;               /* CPUs RPS steers this port's skbs to (0: none) */
 	struct qdisc *q;

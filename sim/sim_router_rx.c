@@ -189,11 +189,14 @@ static bool gro_mergeable(const struct sim_pkt *head, const struct sim_pkt *p, u
  * 6.12 registers GRO for ETH_P_PPP_SES (Felix Fietkau's "pppoe: implement GRO support" is
  * still a netdev patch, calibration.md row 9), so dev_gro_receive passes it up alone.
  */
-static bool gro_candidate(const struct sim_router *sr, const struct sim_pkt *p)
+static bool gro_candidate(const struct sim_router *sr, const struct sr_port *pt,
+			  const struct sim_pkt *p)
 {
 	const struct fs_packet *h = &p->hdr;
 	u32 i;
 
+	if (pt->no_gro)
+		return false;
 	for (i = 0; i < h->num_encap; i++)
 		if (h->encap[i].proto == FS_ETH_P_PPP_SES)
 			return false;
@@ -245,7 +248,7 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 			if (!gro_same_flow(held[i], p))
 				continue;
 			/* tcp_gro_receive flushes unless the segment continues the aggregate */
-			if (gro_candidate(sr, p) &&
+			if (gro_candidate(sr, pt, p) &&
 			    gro_mergeable(held[i], p, segs[i], sr->cpu.gro_segs) &&
 			    p->hdr.seq == tail[i]->hdr.seq + tail[i]->hdr.payload) {
 				tail[i]->next = p;
@@ -266,7 +269,7 @@ static u32 napi_port(struct sim_router *sr, struct sr_core *c, struct sr_port *p
 		}
 		if (merged)
 			continue;
-		if (!gro_candidate(sr, p)) {
+		if (!gro_candidate(sr, pt, p)) {
 			sr_gro_deliver(sr, c, pt, p, 1, now);
 			continue;
 		}
@@ -590,6 +593,16 @@ int sim_router_set_port_irq_moderation(struct sim_router *sr, u16 ifindex, u64 d
 	memset(&pt->dim, 0, sizeof(pt->dim));
 	if (dim)
 		dim_apply(pt);  /* mtk_hw_init -> mtk_dim_rx with the zeroed state */
+	return 0;
+}
+
+int sim_router_set_port_gro(struct sim_router *sr, u16 ifindex, bool gro)
+{
+	struct sr_port *pt = ifindex < FS_NETDEV_MAX ? sr->by_ifindex[ifindex] : NULL;
+
+	if (!pt)
+		return -1;
+	pt->no_gro = !gro;
 	return 0;
 }
 

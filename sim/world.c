@@ -513,6 +513,27 @@ static int steer_ports(struct world *w)
 	return 0;
 }
 
+/*
+ * The Ethernet DMA's RX interrupt moderation (mtk_eth_soc delay interrupt; the profiles
+ * describe today's driver, with net_dim).  Before net_dim (e9229ffd550b "implement
+ * dynamic interrupt moderation", v5.13, carried by OpenWrt's 5.10 as backport
+ * 610-v5.13-45) mtk_hw_init wrote a fixed MTK_PDMA_DELAY_RX_DELAY: PTIME 4 (20 us units:
+ * 80 us) or PINT 4 frames, and nothing moved it.  rx_irq_dim marks that driver.
+ */
+static void port_irq_moderation(struct world *w, u16 ifindex, const struct soc_host *hp)
+{
+	u64 delay_ns = (u64)hp->rx_irq_delay_us * 1000;
+	u32 frames = hp->rx_irq_delay_frames ? hp->rx_irq_delay_frames : hp->rx_ring;
+	bool dim = hp->rx_irq_dim;
+
+	if (dim && w->s->router.kernel < 510) {
+		delay_ns = 4 * 20 * 1000;
+		frames = 4;
+		dim = false;
+	}
+	sim_router_set_port_irq_moderation(w->sr, ifindex, delay_ns, frames, dim);
+}
+
 static int build_machine(struct world *w, struct yu_diag *d)
 {
 	const struct scenario *s = w->s;
@@ -578,13 +599,19 @@ static int build_machine(struct world *w, struct yu_diag *d)
 			wp->q = NULL;
 			return -1;
 		}
-		/* the Ethernet DMA's RX interrupt moderation (mtk_eth_soc delay interrupt) */
 		if (!wlan && hp->rx_irq_delay_us)
-			sim_router_set_port_irq_moderation(w->sr, wp->ifindex,
-							   (u64)hp->rx_irq_delay_us * 1000,
-							   hp->rx_irq_delay_frames ?
-							   hp->rx_irq_delay_frames : hp->rx_ring,
-							   hp->rx_irq_dim);
+			port_irq_moderation(w, wp->ifindex, hp);
+		/*
+		 * A DSA user port's frames reach GRO from v5.8 on (e131a5634830 "net: dsa: add
+		 * GRO support via gro_cells": dsa_switch_rcv hands the untagged skb to
+		 * gro_cells_receive instead of netif_receive_skb).  Before it the conduit's
+		 * napi_gro_receive finds no GRO handler for ETH_P_XDSA and every frame goes up
+		 * alone.  The patch was queued for 4.19.180; a panic report on 5.4.105-rc1
+		 * asked to drop it from 5.4 (the 21.02 "DSA is slower than swconfig" era).
+		 * Patch levels are not modelled: 4.19 and 5.4 are taken without it.
+		 */
+		if (p->kind == FS_NETDEV_DSA && s->router.kernel < 508)
+			sim_router_set_port_gro(w->sr, wp->ifindex, false);
 	}
 	return steer_ports(w);
 }

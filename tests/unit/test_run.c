@@ -19,6 +19,7 @@
 
 #include "testutil.h"
 #include "run.h"
+#include "world.h"
 
 #define EXAMPLES FLOWSIM_SOURCE_DIR "/examples/"
 #define SOC_DIR FLOWSIM_SOURCE_DIR "/hw/soc"
@@ -723,6 +724,105 @@ static void test_unsupported_distribution(void)
 	scenario_free(s);
 }
 
+/*
+ * Kernel-era receive paths (world.c): a DSA user port's frames reach GRO from v5.8
+ * (gro_cells in dsa_switch_rcv), so the same MT7621 download merges nothing on 5.4 and
+ * merges most segments on 6.6, where the router then forwards far more per CPU cycle.
+ */
+static double dsa_download(const char *kernel, double *gro_merged)
+{
+	char *text = g_strdup_printf(
+		"duration: 2s\n"
+		"router: {soc: mt7621, kernel: \"%s\"}\n"
+		"ports:\n"
+		"  - {name: eth0, kind: ether, gmac: 0}\n"
+		"  - {name: lan1, kind: dsa, conduit: eth0, dsa_port: 0, role: lan,\n"
+		"     network: lan, address: 192.168.1.1/24}\n"
+		"  - {name: wan, kind: dsa, conduit: eth0, dsa_port: 4, role: wan,\n"
+		"     network: wan, address: 100.64.0.2/24, gateway: 100.64.0.1}\n"
+		"hosts:\n"
+		"  - {name: pc, port: lan1, ipv4: 192.168.1.10}\n"
+		"  - {name: server, port: wan, ipv4: 100.64.0.10}\n"
+		"traffic:\n"
+		"  - {name: bulk, type: tcp_bulk, client: pc, server: server,\n"
+		"     direction: download}\n", kernel);
+	struct yu_diag d;
+	struct scenario *s;
+	JsonNode *root;
+	char *json;
+	double bps;
+
+	yu_diag_init(&d);
+	s = scenario_load_string("dsa.yaml", ".", text, strlen(text), SOC_DIR, &d);
+	g_assert_nonnull(s);
+	json = run_json(s, 0, 1);
+	root = parse(json);
+	*gro_merged = num(root, "packets/gro_merged");
+	bps = item_num(root, "bulk", "down_bps");
+	json_node_unref(root);
+	g_free(json);
+	scenario_free(s);
+	yu_diag_clear(&d);
+	g_free(text);
+	return bps;
+}
+
+static void test_dsa_gro_by_kernel(void)
+{
+	double merged_54, merged_66, bps_54, bps_66;
+
+	bps_54 = dsa_download("5.4", &merged_54);
+	bps_66 = dsa_download("6.6", &merged_66);
+	g_test_message("5.4: %.1f Mbit/s, %.0f merged; 6.6: %.1f Mbit/s, %.0f merged",
+		       bps_54 / 1e6, merged_54, bps_66 / 1e6, merged_66);
+	g_assert_cmpfloat(merged_54, ==, 0);
+	g_assert_cmpfloat(merged_66, >, 10000);
+	g_assert_cmpfloat(bps_66, >, bps_54 * 1.5);
+}
+
+/*
+ * mtk_eth_soc's RX delay interrupt by kernel: net_dim's start profile (20 us) from the
+ * OpenWrt 5.10 backport of e9229ffd550b on; before it the fixed MTK_PDMA_DELAY_RX_DELAY
+ * of mtk_hw_init (PTIME 4 x 20 us = 80 us, or 4 frames).  Wi-Fi has no such delay.
+ */
+static u64 wan_irq_delay(const char *kernel)
+{
+	char *text = g_strdup_printf(
+		"duration: 1s\n"
+		"router: {soc: mt7622, kernel: \"%s\"}\n"
+		"ports:\n"
+		"  - {name: wan, kind: ether, role: wan, network: wan, address: 100.64.0.2/24,\n"
+		"     gateway: 100.64.0.1}\n"
+		"  - {name: lan, kind: ether, role: lan, network: lan, address: 192.168.1.1/24}\n"
+		"hosts:\n"
+		"  - {name: pc, port: lan, ipv4: 192.168.1.10}\n"
+		"  - {name: server, port: wan, ipv4: 100.64.0.10}\n", kernel);
+	struct world_opts o = { .seed = 1, .soc_dir = SOC_DIR };
+	struct yu_diag d;
+	struct scenario *s;
+	struct world *w;
+	u64 delay;
+
+	yu_diag_init(&d);
+	s = scenario_load_string("irq.yaml", ".", text, strlen(text), SOC_DIR, &d);
+	g_assert_nonnull(s);
+	w = world_create(s, &o, NULL, NULL, &d);
+	g_assert_nonnull(w);
+	delay = sim_router_port_irq_delay(w->sr, w->ifindex_of[0]);
+	world_destroy(w);
+	scenario_free(s);
+	yu_diag_clear(&d);
+	g_free(text);
+	return delay;
+}
+
+static void test_irq_delay_by_kernel(void)
+{
+	g_assert_cmpuint(wan_irq_delay("5.4"), ==, 80000);
+	g_assert_cmpuint(wan_irq_delay("5.10"), ==, 20000);
+	g_assert_cmpuint(wan_irq_delay("6.6"), ==, 20000);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -740,6 +840,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/run/world/link_down_up_and_firewall_reload",
 			test_link_and_reload_events);
 	g_test_add_func("/run/json/every_key_documented", test_json_keys_documented);
+	g_test_add_func("/run/world/dsa_ports_reach_gro_from_5_8", test_dsa_gro_by_kernel);
+	g_test_add_func("/run/world/mtk_rx_delay_fixed_before_5_10", test_irq_delay_by_kernel);
 	g_test_add_func("/run/world/unsupported_distribution_refused",
 			test_unsupported_distribution);
 	/* last: it fails while the core offloads no reply direction through a bridge (see

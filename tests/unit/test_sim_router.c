@@ -316,13 +316,14 @@ static void burst_ev(struct engine *eng, engine_arg a, engine_arg b)
 	}
 }
 
-static u64 gro_merged_for(bool pppoe, bool gap)
+static u64 gro_merged_for(bool pppoe, bool gap, bool port_gro)
 {
 	struct world w;
 	struct burst bu = { &w, 16, pppoe, gap };
 	u64 merged;
 
 	world_init_gro(&w, "none", NULL, false, 45);
+	g_assert_cmpint(sim_router_set_port_gro(w.sr, w.lab.lan, port_gro), ==, 0);
 	engine_schedule(w.eng, TU_MS(1), burst_ev, ENGINE_PTR(&bu), ENGINE_NOARG);
 	engine_run_until(w.eng, TU_MS(100));
 	merged = sim_router_get_stats(w.sr)->gro_merged;
@@ -335,10 +336,22 @@ static u64 gro_merged_for(bool pppoe, bool gap)
  * session frames never merge (no GRO handler for ETH_P_PPP_SES). */
 static void test_gro_interleaved_flows(void)
 {
-	g_assert_cmpuint(gro_merged_for(false, false), ==, 14);
+	g_assert_cmpuint(gro_merged_for(false, false, true), ==, 14);
 	/* flow A's gap closes its aggregate and opens another: one merge fewer */
-	g_assert_cmpuint(gro_merged_for(false, true), ==, 13);
-	g_assert_cmpuint(gro_merged_for(true, false), ==, 0);
+	g_assert_cmpuint(gro_merged_for(false, true, true), ==, 13);
+	g_assert_cmpuint(gro_merged_for(true, false, true), ==, 0);
+}
+
+/* A port whose frames bypass GRO (a DSA user port before v5.8) merges nothing, and an
+ * unknown port is refused. */
+static void test_port_without_gro(void)
+{
+	struct world w;
+
+	g_assert_cmpuint(gro_merged_for(false, false, false), ==, 0);
+	world_init_gro(&w, "none", NULL, false, 45);
+	g_assert_cmpint(sim_router_set_port_gro(w.sr, 999, false), ==, -1);
+	world_free(&w);
 }
 
 #define TU_US(us) ((u64)(us) * 1000ULL)
@@ -657,6 +670,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim_router/paths_counted_per_flow", test_paths_counted_per_flow);
 	g_test_add_func("/sim_router/fq_codel_cycles_charged", test_fq_codel_cycles_charged);
 	g_test_add_func("/sim_router/gro_interleaved_flows", test_gro_interleaved_flows);
+	g_test_add_func("/sim_router/port_without_gro_merges_nothing", test_port_without_gro);
 	g_test_add_func("/sim_router/irq_moderation_batches_frames",
 			test_irq_moderation_batches_frames);
 	g_test_add_func("/sim_router/dim_moves_the_delay", test_dim_moves_the_delay);
