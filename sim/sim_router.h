@@ -90,7 +90,7 @@ int sim_router_add_port(struct sim_router *sr, u16 ifindex, u64 rate_bps, u32 ov
  * its flow hash picks (map->cpus[reciprocal_scale(hash, map->len)]), through that CPU's
  * backlog (enqueue_to_backlog, process_backlog).  The NAPI core keeps the driver receive
  * and GRO work; the steered CPU pays the rest of the path, a poll of its backlog and the
- * transmit.  rps_mask 0: no RPS.  Returns -1 for an unknown port.
+ * transmit, except an Ethernet port's TX completion, which its own NAPI core pays.  rps_mask 0: no RPS.  Returns -1 for an unknown port.
  */
 int sim_router_set_port_steering(struct sim_router *sr, u16 ifindex, u32 napi_core,
 				 u32 rps_mask);

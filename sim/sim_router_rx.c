@@ -84,7 +84,7 @@ static void gso_fixup(struct sim_pkt *head, u32 seg_len[], u16 head_payload, u32
  * same softirq on the same CPU (dev_queue_xmit from the forward path).
  */
 static u64 host_tx_cycles(const struct sim_router *sr, const struct sr_port *out,
-			  const struct fs_packet *h0, u32 n)
+			  const struct fs_packet *h0, u32 n, u32 *frames)
 {
 	const struct soc_host *h = &sr->host;
 	const struct fs_cost_table *cost = &router_get_config(sr->core)->cost;
@@ -115,7 +115,29 @@ static u64 host_tx_cycles(const struct sim_router *sr, const struct sr_port *out
 	}
 	if (segmented)
 		c += (u64)(n - 1) * tx;
+	*frames = segmented ? n : 1;
 	return c;
+}
+
+/*
+ * The Ethernet TX completion (DMA unmap, skb free, BQL completion) of `frames` driver
+ * transmits.  mtk_eth_soc runs it in its TX NAPI (mtk_handle_irq_tx -> mtk_napi_tx ->
+ * mtk_poll_tx), woken by the TX-done interrupt: on the interrupt's CPU, or with packet
+ * steering on the CPU packet-steering.uc pins the device's "napi/mtk_eth-*" threads to
+ * (task_device_match), which is the RX NAPI's.  So with RPS it is not paid by the CPU
+ * that transmitted.  Which share of `tx_eth` it is no row measures: half is assumed
+ * (docs/soc-profiles.md A15).  Wi-Fi completions are left with `tx_wifi`.
+ */
+#define SR_TX_COMPLETION_PCT 50
+
+static u64 tx_completion_cycles(const struct sim_router *sr, const struct sr_port *out,
+				u32 frames)
+{
+	const struct fs_cost_table *cost = &router_get_config(sr->core)->cost;
+
+	if (out->wlan)
+		return 0;
+	return (u64)frames * cost->tx_eth * SR_TX_COMPLETION_PCT / 100;
 }
 
 /* Run one packet (or GRO aggregate) through the core on core c; steered: it came through
@@ -154,7 +176,18 @@ void sr_process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64
 
 		cycles -= FS_MIN(cycles, napi);
 	}
-	sr_core_charge(sr, c, now, cycles + (out ? host_tx_cycles(sr, out, &p->hdr, n) : 0));
+	if (out) {
+		u32 frames = 1;
+
+		cycles += host_tx_cycles(sr, out, &p->hdr, n, &frames);
+		if (out->irq_core != c->index) {
+			u64 done = FS_MIN(cycles, tx_completion_cycles(sr, out, frames));
+
+			cycles -= done;
+			sr_core_charge(sr, &sr->cores[out->irq_core], now, done);
+		}
+	}
+	sr_core_charge(sr, c, now, cycles);
 	if (res.verdict != ROUTER_FORWARD) {
 		sr_drop(sr, p, res.verdict == ROUTER_DROP ? res.drop_reason : 0, c->busy_until);
 		return;

@@ -88,10 +88,9 @@ static const struct cal_row rows[] = {
 	{ "/calibration/row10/mt7622-sfo-pppoe-cake", "row10-mt7622-sfo-pppoe-cake.yaml", "10",
 	  630, 65, CPU_ALL, true, false, false },
 	/* the same with packet_steering 1: RPS moves the path to CPU 1; cake fitted here.
-	 * CPU 0 keeps only the driver receive and GRO, so its share (and the 65%) falls
-	 * just outside 15% since k(A53) is fitted to row 40's no-offload reading (round 6) */
+	 * CPU 0 keeps the driver receive, GRO and the TX completions (round 6) */
 	{ "/calibration/row10/mt7622-sfo-pppoe-cake-steering", "row10-mt7622-sfo-pppoe-cake-ps1.yaml",
-	  "10 ps=1", 630, 65, CPU_ALL, true, false, false },
+	  "10 ps=1", 630, 65, CPU_ALL, true, true, false },
 	/* k(mips-1004kc) is fitted here under GRO charging (docs/soc-profiles.md) */
 	{ "/calibration/row15/mt7621-wifi-no-wed", "row15-mt7621-hfo-wifi-up.yaml", "15",
 	  300, 100, CPU_BUSIEST, true, true, false },
