@@ -62,12 +62,15 @@ static void put_devices(struct out *o, char (*dev)[FS_IFNAMSIZ], u32 n, bool quo
 
 	puts_(o, "{ ");
 	for (i = 0; i < n; i++) {
+		/* nft lists flowtable devices bare; a name that is not one word needs quotes */
+		bool q = quote || !rsi_bare_word(dev[i]);
+
 		if (i)
 			puts_(o, ", ");
-		if (quote)
+		if (q)
 			puts_(o, "\"");
 		puts_(o, dev[i]);
-		if (quote)
+		if (q)
 			puts_(o, "\"");
 	}
 	puts_(o, " }");

@@ -353,6 +353,8 @@ size_t rsi_strnlen(const char *s, size_t max);
 bool rsi_streq(const char *a, const char *b);
 bool rsi_memeq_str(const char *s, u32 len, const char *lit);
 void rsi_strlcpy(char *dst, const char *src, size_t size);
+/* s is one nft word token as it stands (a listing may print it without quotes) */
+bool rsi_bare_word(const char *s);
 /* u64 / u32 without the compiler's 64-bit division helpers (32-bit kernels lack them) */
 u64 rsi_div_u64(u64 n, u32 d);
 

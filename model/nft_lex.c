@@ -7,11 +7,14 @@
  *  - words are runs of letters, digits and . : / - + * @ $ [ ] _ so that addresses
  *    ("dead:2::99", "10.0.0.0/24", "[::1]:53"), ranges ("1000-2000"), rates
  *    ("25/second"), wildcards ("eth*") and references ("@ft") are single tokens;
- *  - "quoted strings" (nft has no escapes inside strings) lose their quotes;
+ *  - "quoted strings" (nft has no escapes inside strings) lose their quotes; they hold no
+ *    control characters but tabs (refused at their column: '\x01' marks counters in a
+ *    rule's listing text, and a listing must read back);
  *  - newlines are tokens (they end rules), a backslash before a newline joins lines,
  *    '#' starts a comment that runs to the end of the line;
  *  - == != <= >= < > = & | ( ) { } , ; are punctuation.
- * Invariant: every token carries the 1-based line and column of its first character.
+ * Invariant: every token carries the 1-based line and column of its first character (an
+ * error token: of the offending character).
  *
  * Also here: the parser's token handling (lookahead, expectations, error messages,
  * the listing text of rules) and the names of families, hooks and priorities.
@@ -95,6 +98,23 @@ static bool is_word_char(char c)
 	       c == '@' || c == '$' || c == '[' || c == ']' || c == '+';
 }
 
+/* A character as a message shows it: itself when printable, else \xNN. */
+static void show_char(char c, char buf[5])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c >= ' ' && c <= '~') {
+		buf[0] = c;
+		buf[1] = '\0';
+		return;
+	}
+	buf[0] = '\\';
+	buf[1] = 'x';
+	buf[2] = hex[(u8)c >> 4];
+	buf[3] = hex[(u8)c & 15];
+	buf[4] = '\0';
+}
+
 void rsl_init(struct lexer *lx, const char *src, size_t len)
 {
 	lx->src = src;
@@ -173,8 +193,22 @@ void rsl_next(struct lexer *lx, struct tok *t)
 	if (c == '"') {
 		size_t start = lx->pos + 1, i = start;
 
-		while (i < lx->len && lx->src[i] != '"' && lx->src[i] != '\n')
+		while (i < lx->len && lx->src[i] != '"' && lx->src[i] != '\n') {
+			/*
+			 * Control characters (tab aside) have no place in names, devices or
+			 * comments, and '\x01' marks counters in a rule's listing text
+			 */
+			if ((u8)lx->src[i] < ' ' && lx->src[i] != '\t') {
+				t->type = TK_ERR;
+				t->s = lx->src + i;
+				t->len = 1;
+				t->col = lx->col + (u32)(i - lx->pos);
+				lx->errmsg = "control character in a string: expected printable "
+					     "text, got";
+				return;
+			}
 			i++;
+		}
 		if (i >= lx->len || lx->src[i] != '"') {
 			t->type = TK_ERR;
 			lx->errmsg = "unterminated string: expected a closing '\"' on the same line";
@@ -390,8 +424,12 @@ int rsp_advance(struct nft_parser *p)
 		text_tok(p, p->rb[p->depth - 1], &p->tok);
 	rsl_next(&p->lx, &p->tok);
 	if (p->tok.type == TK_ERR) {
-		if (p->lx.errmsg && p->tok.len == 1 && p->tok.s[0] > ' ' && p->tok.s[0] < 127)
-			return P_ERR(p, &p->tok, "%s '%c'", p->lx.errmsg, p->tok.s[0]);
+		if (p->lx.errmsg && p->tok.len == 1) {
+			char c[5];
+
+			show_char(p->tok.s[0], c);
+			return P_ERR(p, &p->tok, "%s '%s'", p->lx.errmsg, c);
+		}
 		return P_ERR(p, &p->tok, "%s", p->lx.errmsg ? p->lx.errmsg : "bad token");
 	}
 	return p->failed ? -1 : 0;
@@ -450,7 +488,11 @@ static bool name_char_ok(char c)
 	       c == '_' || c == '-' || c == '.' || c == '/';
 }
 
-/* An object name: a word (identifier) or a quoted string. */
+/*
+ * An object name: a word (identifier) or a quoted string of the same characters.  nft's
+ * grammar takes identifiers only; quotes are accepted around them, but what is inside must
+ * be an identifier too, since listings print names bare and must read back.
+ */
 int rsp_name(struct nft_parser *p, char *out, u32 size, const char *what)
 {
 	u32 i;
@@ -462,12 +504,61 @@ int rsp_name(struct nft_parser *p, char *out, u32 size, const char *what)
 	if (!p->tok.len || p->tok.len >= size)
 		return P_ERR(p, &p->tok, "%s must be 1 to %u characters long", what, size - 1);
 	for (i = 0; i < p->tok.len; i++) {
-		if (p->tok.type == TK_WORD && !name_char_ok(p->tok.s[i]))
-			return P_ERR(p, &p->tok, "invalid character '%c' in %s", p->tok.s[i], what);
+		if (!name_char_ok(p->tok.s[i])) {
+			char c[5];
+
+			show_char(p->tok.s[i], c);
+			return P_ERR(p, &p->tok, "invalid character '%s' in %s", c, what);
+		}
 	}
 	fs_memcpy(out, p->tok.s, p->tok.len);
 	out[p->tok.len] = '\0';
 	return rsp_advance(p);
+}
+
+/*
+ * A device name (a word or a quoted string): what dev_valid_name() (net/core/dev.c)
+ * accepts, 1 to IFNAMSIZ - 1 characters, not "." or "..", no '/', ':' or white space.
+ * Other characters are the kernel's to allow; listings quote such names (rsi_bare_word).
+ */
+int rsp_devname(struct nft_parser *p, char out[FS_IFNAMSIZ], const char *what)
+{
+	const struct tok *t = &p->tok;
+	u32 i;
+
+	if (p->failed)
+		return -1;
+	if (t->type != TK_WORD && t->type != TK_STR)
+		return rsp_expected(p, what);
+	if (!t->len || t->len >= FS_IFNAMSIZ)
+		return P_ERR(p, t, "%s must be 1 to %d characters long", what, FS_IFNAMSIZ - 1);
+	if (rsi_memeq_str(t->s, t->len, ".") || rsi_memeq_str(t->s, t->len, ".."))
+		return P_ERR(p, t, "'%s' is not valid as %s: expected an interface name",
+			     t->len == 1 ? "." : "..", what);
+	for (i = 0; i < t->len; i++) {
+		char c = t->s[i];
+
+		if (c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r')) {
+			char shown[5];
+
+			show_char(c, shown);
+			return P_ERR(p, t, "invalid character '%s' in %s: interface names have no "
+				     "'/', ':' or white space", shown, what);
+		}
+	}
+	fs_memcpy(out, t->s, t->len);
+	out[t->len] = '\0';
+	return rsp_advance(p);
+}
+
+bool rsi_bare_word(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!is_word_char(s[i]))
+			return false;
+	return i > 0;
 }
 
 int rsp_u64(struct nft_parser *p, const struct tok *t, u64 *out)

@@ -19,7 +19,7 @@ static int parse_devices(struct nft_parser *p, char (*dev)[FS_IFNAMSIZ], u32 max
 		/* a single device */
 		if (*n >= max)
 			return P_ERR(p, &p->tok, "too many devices (at most %u)", max);
-		if (rsp_name(p, dev[*n], FS_IFNAMSIZ, "a device name"))
+		if (rsp_devname(p, dev[*n], "a device name"))
 			return -1;
 		(*n)++;
 		return 0;
@@ -35,7 +35,7 @@ static int parse_devices(struct nft_parser *p, char (*dev)[FS_IFNAMSIZ], u32 max
 			rsp_advance(p);
 		if (rsp_is(p, TK_RBRACE))
 			break;
-		if (rsp_name(p, name, FS_IFNAMSIZ, "a device name"))
+		if (rsp_devname(p, name, "a device name"))
 			return -1;
 		for (i = 0; i < *n; i++)
 			dup |= rsi_streq(dev[i], name);

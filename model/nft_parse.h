@@ -102,6 +102,8 @@ int rsp_peek2(struct nft_parser *p, struct tok *second);
 int rsp_expect(struct nft_parser *p, u8 type, const char *what);
 int rsp_expect_word(struct nft_parser *p, const char *w);
 int rsp_name(struct nft_parser *p, char *out, u32 size, const char *what);
+/* A device name as dev_valid_name() accepts it (nft_lex.c). */
+int rsp_devname(struct nft_parser *p, char out[FS_IFNAMSIZ], const char *what);
 int rsp_u64(struct nft_parser *p, const struct tok *t, u64 *out);
 void rsp_tokstr(const struct tok *t, char *buf, u32 size);
 void rsp_skip_nl(struct nft_parser *p);

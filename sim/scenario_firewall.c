@@ -151,6 +151,24 @@ static void fw_defaults(struct scn_loader *l, const struct yu_node *n, struct fw
 			   "effect without flow_offloading (fw4 emits no flowtable)");
 }
 
+/*
+ * A rule's name becomes the comment of the rule fw4 renders ("!fw4: NAME"), and nft strings
+ * hold no control characters but tabs (model/nft_lex.c): refuse them here, at the name.
+ */
+static void fw_check_comment_text(struct scn_loader *l, const struct yu_node *v,
+				  const char *text)
+{
+	const char *c;
+
+	for (c = text; *c; c++) {
+		if ((unsigned char)*c < ' ' && *c != '\t') {
+			ERR(l, v, "name: expected printable text, got a control character (0x%02x)",
+			    (unsigned int)(unsigned char)*c);
+			return;
+		}
+	}
+}
+
 static int fw_zone_index(const struct fw4_config *fw, const char *name)
 {
 	uint32_t i;
@@ -330,8 +348,8 @@ static void fw_rules(struct scn_loader *l, const struct yu_node *seq, struct fw4
 		yu_check_keys(l->d, n, redirects ? "redirect" : "rule",
 			      redirects ? fw_redirect_keys : fw_rule_keys);
 		v = yu_get(n, "name");
-		if (v)
-			yu_str(l->d, v, "name", r->name, sizeof(r->name));
+		if (v && yu_str(l->d, v, "name", r->name, sizeof(r->name)))
+			fw_check_comment_text(l, v, r->name);
 		v = yu_get(n, "src");
 		if (v)
 			fw_zone_ref(l, v, "src", fw, r->src, !redirects);

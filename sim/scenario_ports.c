@@ -491,18 +491,22 @@ static void check_ports(struct scn_loader *l)
 				ERR(l, yu_get(n, "lower"), "lower: port '%s' is a bridge member; "
 				    "PPPoE runs on the bridge's lower-level port", lo->name);
 		}
-		if (p->kind == FS_NETDEV_DSA && p->lower >= 0) {
+		/* a missing dsa_port / vlan_id is already an error: no clash with its default */
+		if (p->kind == FS_NETDEV_DSA && p->lower >= 0 && yu_get(n, "dsa_port")) {
 			for (j = 0; j < i; j++)
 				if (s->ports[j].kind == FS_NETDEV_DSA && s->ports[j].lower == p->lower &&
+				    yu_get(l->port_nodes[j], "dsa_port") &&
 				    s->ports[j].dsa_port == p->dsa_port)
 					ERR(l, yu_get(n, "dsa_port"), "dsa_port: %u on conduit %s is "
 					    "already used by port '%s'", p->dsa_port,
 					    s->ports[p->lower].name, s->ports[j].name);
 		}
-		if (p->kind == FS_NETDEV_VLAN && p->lower >= 0) {
+		if (p->kind == FS_NETDEV_VLAN && p->lower >= 0 && yu_get(n, "vlan_id")) {
 			for (j = 0; j < i; j++)
 				if (s->ports[j].kind == FS_NETDEV_VLAN &&
-				    s->ports[j].lower == p->lower && s->ports[j].vlan_id == p->vlan_id)
+				    s->ports[j].lower == p->lower &&
+				    yu_get(l->port_nodes[j], "vlan_id") &&
+				    s->ports[j].vlan_id == p->vlan_id)
 					ERR(l, yu_get(n, "vlan_id"), "vlan_id: VLAN %u on %s is "
 					    "already port '%s'", p->vlan_id, s->ports[p->lower].name,
 					    s->ports[j].name);

@@ -56,6 +56,21 @@ static gboolean valid_name(const char *s, gboolean dash)
 }
 
 /*
+ * Append one character of a word.  Control characters other than a tab are refused: names
+ * and values end up in the nft ruleset fw4 renders (a rule's name becomes its comment),
+ * whose strings cannot hold them.  (A '\r' outside quotes is a blank, for CRLF files.)
+ */
+static gboolean word_add(GString *w, char c, const char **err)
+{
+	if ((guchar)c < ' ' && c != '\t') {
+		*err = "control character in a value: expected printable text";
+		return FALSE;
+	}
+	g_string_append_c(w, c);
+	return TRUE;
+}
+
+/*
  * Split one line into words.  Returns the number of words, or -1 with *err set.
  * Bounded by the line length: every iteration consumes at least one character.
  */
@@ -65,42 +80,45 @@ static int split_line(const char *line, GPtrArray *words, const char **err)
 
 	for (;;) {
 		GString *w;
+		gboolean ok = TRUE;
 
 		while (*p == ' ' || *p == '\t' || *p == '\r')
 			p++;
 		if (!*p || *p == '#')
 			break;
 		w = g_string_new(NULL);
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r') {
+		while (ok && *p && *p != ' ' && *p != '\t' && *p != '\r') {
 			if (*p == '\'') {
 				p++;
-				while (*p && *p != '\'')
-					g_string_append_c(w, *p++);
-				if (*p != '\'') {
+				while (ok && *p && *p != '\'')
+					ok = word_add(w, *p++, err);
+				if (ok && *p != '\'') {
 					*err = "unterminated single quote: expected a closing '";
-					g_string_free(w, TRUE);
-					return -1;
+					ok = FALSE;
 				}
 				p++;
 			} else if (*p == '"') {
 				p++;
-				while (*p && *p != '"') {
+				while (ok && *p && *p != '"') {
 					if (*p == '\\' && p[1])
 						p++;
-					g_string_append_c(w, *p++);
+					ok = word_add(w, *p++, err);
 				}
-				if (*p != '"') {
+				if (ok && *p != '"') {
 					*err = "unterminated double quote: expected a closing \"";
-					g_string_free(w, TRUE);
-					return -1;
+					ok = FALSE;
 				}
 				p++;
 			} else if (*p == '\\' && p[1]) {
-				g_string_append_c(w, p[1]);
+				ok = word_add(w, p[1], err);
 				p += 2;
 			} else {
-				g_string_append_c(w, *p++);
+				ok = word_add(w, *p++, err);
 			}
+		}
+		if (!ok) {
+			g_string_free(w, TRUE);
+			return -1;
 		}
 		g_ptr_array_add(words, g_string_free(w, FALSE));
 	}

@@ -6,11 +6,12 @@
  * Invariants: every node is owned by exactly one document (doc->nodes) even when aliases
  * share it; a mapping never holds two equal keys; nesting, aliases and node count are
  * bounded (YU_MAX_DEPTH, YU_MAX_ALIASES, YU_MAX_NODES) so no input can exhaust memory or
- * the stack; a syntax error is reported once, at libfyaml's position, as FILE:LINE:COL.
+ * the stack; a syntax error is reported once, at libfyaml's position, as FILE:LINE:COL;
+ * only valid UTF-8 without NUL bytes reaches libfyaml (0.7.12 loops forever on some
+ * invalid input, see yu_load_string).
  */
 #include "yaml_util.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <libfyaml.h>
@@ -310,44 +311,36 @@ static void handle_event(struct builder *b, struct fy_event *e)
 	}
 }
 
-/* libfyaml's diagnostic text ("NAME:LINE:COL: error: MSG", then the source line and a
- * caret line) is captured rather than collected: collected errors are never freed by
- * libfyaml 0.7. */
+/*
+ * libfyaml's errors are collected (fy_diag_set_collect_errors), not printed: printing one
+ * draws the offending token's source lines, and libfyaml 0.7.12 crashes doing that for a
+ * token on a line wider than 80 columns with tabs (found by tests/fuzz/fuzz_scenario).
+ * Collected errors are freed with fy_diag_reset_error() while the parser still lives.
+ * Messages that are not about a token still come as text: they are dropped (the parse
+ * then fails with an error reported at the position last seen).
+ */
 static void diag_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
 	(void)diag;
-	g_string_append_len(user, buf, (gssize)len);
+	(void)user;
+	(void)buf;
+	(void)len;
 }
 
-/* The first "...:LINE:COL: error: MSG" line of the captured text (positions 1-based). */
-static void report_parse_errors(struct builder *b, GString *out)
+/* The first collected error (positions 1-based), else the position last seen. */
+static void report_parse_errors(struct builder *b, struct fy_diag *diag)
 {
-	char **lines = g_strsplit(out->str, "\n", -1);
-	guint i;
+	struct fy_diag_error *e;
+	void *iter = NULL;
 
-	for (i = 0; lines[i]; i++) {
-		char *e = strstr(lines[i], ": error: ");
-		unsigned long line = 0, col = 0;
-		char *p, *q;
-
-		if (!e)
+	while ((e = fy_diag_errors_iterate(diag, &iter)) != NULL) {
+		if (e->type < FYET_ERROR)
 			continue;
-		/* walk back over ":COL" and ":LINE" */
-		*e = 0;
-		p = strrchr(lines[i], ':');
-		if (p) {
-			col = strtoul(p + 1, NULL, 10);
-			*p = 0;
-			q = strrchr(lines[i], ':');
-			if (q)
-				line = strtoul(q + 1, NULL, 10);
-		}
-		yu_error_at(b->d, b->doc->file, line ? (uint32_t)line : 1, col ? (uint32_t)col : 1,
-			    "YAML syntax error: %s", e + strlen(": error: "));
-		g_strfreev(lines);
+		yu_error_at(b->d, b->doc->file, e->line > 0 ? (uint32_t)e->line : 1,
+			    e->column > 0 ? (uint32_t)e->column : 1, "YAML syntax error: %s",
+			    e->msg ? e->msg : "invalid YAML");
 		return;
 	}
-	g_strfreev(lines);
 	yu_error_at(b->d, b->doc->file, b->last_line ? b->last_line : 1,
 		    b->last_col ? b->last_col : 1, "YAML syntax error");
 }
@@ -359,9 +352,9 @@ struct yu_doc *yu_load_string(const char *display, const char *text, size_t len,
 	struct fy_parse_cfg pcfg;
 	struct fy_diag *diag;
 	struct fy_parser *fyp;
-	GString *diag_text = g_string_new(NULL);
 	struct fy_event *e;
 	struct builder b;
+	const char *bad;
 	int i;
 
 	memset(&b, 0, sizeof(b));
@@ -373,15 +366,38 @@ struct yu_doc *yu_load_string(const char *display, const char *text, size_t len,
 	b.doc->nodes = g_ptr_array_new_with_free_func(node_free);
 	b.anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-	if (memchr(text, '\0', len)) {
-		yu_error_at(d, b.doc->file, 0, 0, "not a text file (contains NUL bytes)");
+	/*
+	 * Text must be UTF-8 without NUL bytes, checked here: libfyaml 0.7.12 never returns
+	 * from a directive holding an invalid UTF-8 sequence ("%\xff", found by
+	 * tests/fuzz/fuzz_scenario).
+	 */
+	if (!g_utf8_validate_len(text, len, &bad)) {
+		uint32_t line = 1, col = 1;
+		const char *p;
+
+		/* columns count characters as libfyaml's marks do (UTF-8 continuation bytes
+		 * are not columns); bounded by the bad byte's offset */
+		for (p = text; p < bad; p++) {
+			if (*p == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)*p & 0xc0) != 0x80) {
+				col++;
+			}
+		}
+		if (!*bad)
+			yu_error_at(d, b.doc->file, line, col,
+				    "NUL byte: not a text file (expected YAML text)");
+		else
+			yu_error_at(d, b.doc->file, line, col, "invalid UTF-8 (byte 0x%02x): "
+				    "expected YAML text in UTF-8", (unsigned int)(unsigned char)*bad);
 		goto fail_nofy;
 	}
 
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = diag_output;
-	dcfg.user = diag_text;
+	dcfg.user = NULL;
 	dcfg.level = FYET_ERROR;
 	dcfg.colorize = false;
 	dcfg.show_source = false;
@@ -393,6 +409,7 @@ struct yu_doc *yu_load_string(const char *display, const char *text, size_t len,
 		yu_error_at(d, b.doc->file, 0, 0, "cannot create a YAML parser");
 		goto fail_nofy;
 	}
+	fy_diag_set_collect_errors(diag, true);
 	memset(&pcfg, 0, sizeof(pcfg));
 	pcfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2;
 	pcfg.diag = diag;
@@ -409,15 +426,15 @@ struct yu_doc *yu_load_string(const char *display, const char *text, size_t len,
 		fy_parser_event_free(fyp, e);
 	}
 	if (!b.failed && fy_parser_get_stream_error(fyp)) {
-		report_parse_errors(&b, diag_text);
+		report_parse_errors(&b, diag);
 		b.failed = true;
 	}
+	fy_diag_reset_error(diag);
 	fy_parser_destroy(fyp);
 	fy_diag_unref(diag);
 	for (i = 0; i < b.depth; i++)
 		g_free(b.stack[i].anchor);
 	g_hash_table_destroy(b.anchors);
-	g_string_free(diag_text, TRUE);
 	if (b.failed) {
 		yu_doc_free(b.doc);
 		return NULL;
@@ -426,7 +443,6 @@ struct yu_doc *yu_load_string(const char *display, const char *text, size_t len,
 
 fail_nofy:
 	g_hash_table_destroy(b.anchors);
-	g_string_free(diag_text, TRUE);
 	yu_doc_free(b.doc);
 	return NULL;
 }

@@ -557,6 +557,89 @@ static void test_format_roundtrip(void)
 	ruleset_destroy(b);
 }
 
+/* The exact error of a script on an empty ruleset, as "LINE:COL: message". */
+static char *apply_error(const char *text, size_t len)
+{
+	struct ruleset *rs = ruleset_create();
+	struct ruleset_error err;
+	char buf[300];
+
+	g_assert_cmpint(ruleset_apply(rs, text, len, &err), ==, -1);
+	g_assert_cmpint(ruleset_error_format(&err, buf, sizeof(buf)), >, 0);
+	ruleset_destroy(rs);
+	return g_strdup(buf);
+}
+
+#define assert_apply_error(text, want) do {                                        \
+		char *got_ = apply_error(text, sizeof(text) - 1);                      \
+		g_assert_cmpstr(got_, ==, want);                                       \
+		g_free(got_);                                                          \
+	} while (0)
+
+/*
+ * Found by tests/fuzz/fuzz_nft: quoted names took any character, but listings print names
+ * bare, so `table " "` loaded and its listing did not.  Inside quotes a name must be an
+ * identifier too.
+ */
+static void test_quoted_names_are_identifiers(void)
+{
+	struct ruleset *rs;
+
+	assert_apply_error("table \" \"\n", "1:7: invalid character ' ' in a table name");
+	assert_apply_error("table inet t { chain \"a!\" { } }\n",
+			   "1:22: invalid character '!' in a chain name");
+	assert_apply_error("table inet t { flowtable \"f t\" { } }\n",
+			   "1:26: invalid character ' ' in a flowtable name");
+	/* quotes around an identifier are still fine */
+	rs = load("table inet \"t\" { chain \"c\" { } }\n");
+	g_assert_nonnull(strstr(listing(rs), "table inet t {\n\tchain c {\n"));
+	ruleset_destroy(rs);
+}
+
+/*
+ * Found by tests/fuzz/fuzz_nft: a control character inside a string reached the rule's
+ * listing text, where '\x01' marks a counter (the listing lost the rest of the string), and
+ * device names took blanks.  Strings refuse control characters at their column; device
+ * names follow dev_valid_name().
+ */
+static void test_control_characters_and_bad_device_names_are_refused(void)
+{
+	assert_apply_error("table inet t { chain c { iifname \"e\x07\x01\" accept; } }\n",
+			   "1:36: control character in a string: expected printable text, "
+			   "got '\\x07'");
+	assert_apply_error("table \"\x01\"\n",
+			   "1:8: control character in a string: expected printable text, "
+			   "got '\\x01'");
+	assert_apply_error("table inet t { chain c { \x01 } }\n",
+			   "1:26: unexpected character '\\x01'");
+	assert_apply_error("table inet t {\n\tflowtable f {\n\t\thook ingress priority 0\n"
+			   "\t\tdevices = { \"h te0\" }\n\t}\n}\n",
+			   "4:15: invalid character ' ' in a device name: interface names have "
+			   "no '/', ':' or white space");
+	assert_apply_error("table netdev t { chain c { type filter hook ingress device \"eth0:1\" "
+			   "priority 0; } }\n",
+			   "1:60: invalid character ':' in a device name: interface names have "
+			   "no '/', ':' or white space");
+	assert_apply_error("table inet t { flowtable f { hook ingress priority 0; devices = { .. }; "
+			   "} }\n", "1:67: '..' is not valid as a device name: expected an "
+			   "interface name");
+}
+
+/* Found by tests/fuzz/fuzz_nft: a device name that is not one nft word is listed quoted. */
+static void test_odd_device_names_list_quoted(void)
+{
+	struct ruleset *a = load("table inet t {\n\tflowtable f {\n\t\thook ingress priority 0\n"
+				 "\t\tdevices = { \"br-l!n\", eth1 }\n\t}\n}\n"), *b;
+	char *first = g_strdup(listing(a));
+
+	g_assert_nonnull(strstr(first, "\t\tdevices = { \"br-l!n\", eth1 }\n"));
+	b = load(first);
+	g_assert_cmpstr(listing(b), ==, first);
+	g_free(first);
+	ruleset_destroy(a);
+	ruleset_destroy(b);
+}
+
 /* ------------------------------------------------------------------ CLI */
 
 static void test_cli_nft_check(void)
@@ -616,6 +699,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/nft/parse/load_validation_like_nf_tables", test_load_validation);
 	g_test_add_func("/nft/parse/hook_order_priority_then_newest", test_hook_order);
 	g_test_add_func("/nft/parse/listing_reparses_identically", test_format_roundtrip);
+	g_test_add_func("/nft/parse/quoted_names_are_identifiers",
+			test_quoted_names_are_identifiers);
+	g_test_add_func("/nft/parse/control_characters_and_bad_device_names_are_refused",
+			test_control_characters_and_bad_device_names_are_refused);
+	g_test_add_func("/nft/format/odd_device_names_list_quoted",
+			test_odd_device_names_list_quoted);
 	g_test_add_func("/nft/cli/check_summary_and_errors", test_cli_nft_check);
 	return g_test_run();
 }

@@ -617,6 +617,99 @@ static void test_validate_command(void)
 	g_free(err);
 }
 
+/* ------------------------------------------------- found by fuzz_scenario ---- */
+
+/* Every message of loading text as "fuzz.yaml", one per line; the load must fail. */
+static char *string_errors(const char *text, size_t len)
+{
+	GString *g = g_string_new(NULL);
+	struct scenario *s;
+	struct yu_diag d;
+	guint i;
+
+	yu_diag_init(&d);
+	s = scenario_load_string("fuzz.yaml", DATA_DIR, text, len, SOC_DIR, &d);
+	g_assert_null(s);
+	g_assert_cmpuint(d.errors, >, 0);
+	for (i = 0; i < d.msgs->len; i++) {
+		char *m = yu_msg_format(g_ptr_array_index(d.msgs, i));
+
+		g_string_append_printf(g, "%s\n", m);
+		g_free(m);
+	}
+	yu_diag_clear(&d);
+	return g_string_free(g, FALSE);
+}
+
+#define assert_string_errors(text, want) do {                                      \
+		char *got_ = string_errors(text, sizeof(text) - 1);                    \
+		g_assert_cmpstr(got_, ==, want);                                       \
+		g_free(got_);                                                          \
+	} while (0)
+
+/* A NUL byte or invalid UTF-8 is named at its line and column (libfyaml 0.7.12 never
+ * returned from a directive holding invalid UTF-8). */
+static void test_binary_input_is_located(void)
+{
+	assert_string_errors("name: x\n  d\0", "fuzz.yaml:2:4: NUL byte: not a text file "
+			     "(expected YAML text)\n");
+	assert_string_errors("%\xff", "fuzz.yaml:1:2: invalid UTF-8 (byte 0xff): expected "
+			     "YAML text in UTF-8\n");
+	assert_string_errors("name: \"\xc3\xa9\xc3\xa9\" \xc3\n",
+			     "fuzz.yaml:1:12: invalid UTF-8 (byte 0xc3): expected YAML text in "
+			     "UTF-8\n");
+}
+
+/* A syntax error on a token wider than 80 columns with tabs: libfyaml 0.7.12 crashed
+ * drawing the source line; its errors are now collected, not drawn. */
+static void test_syntax_error_on_wide_tabbed_line(void)
+{
+	GString *g = g_string_new("ut");
+	char *got;
+	guint i;
+
+	for (i = 0; i < 91; i++)
+		g_string_append_c(g, '\t');
+	g_string_append(g, "r: 1\n ");
+	for (i = 0; i < 50; i++)
+		g_string_append_c(g, '\t');
+	g_string_append(g, "ress: 1\n");
+	got = string_errors(g->str, g->len);
+	g_assert_cmpstr(got, ==, "fuzz.yaml:1:97: YAML syntax error: invalid multiline plain "
+			"key\n");
+	g_free(got);
+	g_string_free(g, TRUE);
+}
+
+/* A dsa port without its required dsa_port is that error alone, not also a clash of the
+ * default 0 with another port (which was reported without a file or line). */
+static void test_missing_dsa_port_is_one_error(void)
+{
+	assert_string_errors("ports:\n  - {name: eth0, kind: ether}\n"
+			     "  - {name: lan1, kind: dsa, conduit: eth0, dsa_port: 0}\n"
+			     "  - {name: lan2, kind: dsa, conduit: eth0}\n",
+			     "fuzz.yaml:1:1: scenario: missing required key 'duration'\n"
+			     "fuzz.yaml:4:5: port: missing required key 'dsa_port'\n"
+			     "fuzz.yaml:1:1: scenario: missing required key 'router'\n");
+}
+
+/* A rule name with a control character loaded, and then fw4's ruleset (where the name is
+ * a comment) failed in the world without a line; the name is refused where it stands. */
+static void test_rule_name_control_character(void)
+{
+	assert_string_errors("duration: 10s\nrouter:\n  soc: mt7621\n  firewall:\n    zones:\n"
+			     "      - {name: lan, network: lan, input: ACCEPT}\n"
+			     "      - {name: wan, network: wan, masq: 1}\n    rules:\n"
+			     "      - {name: \"s\\x01sh\", src: wan, proto: tcp, dest_port: 22, "
+			     "target: ACCEPT}\nports:\n"
+			     "  - {name: eth0, kind: ether, role: lan, network: lan, "
+			     "address: 192.168.1.1/24}\n"
+			     "  - {name: eth1, kind: ether, role: wan, network: wan, "
+			     "address: 10.0.0.2/24, gateway: 10.0.0.1}\n",
+			     "fuzz.yaml:9:17: name: expected printable text, got a control "
+			     "character (0x01)\n");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -635,5 +728,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/values/packet_steering", test_values_packet_steering);
 	g_test_add_func("/scenario/build_netconf", test_build_netconf);
 	g_test_add_func("/scenario/validate_command", test_validate_command);
+	g_test_add_func("/scenario/binary_input_is_located", test_binary_input_is_located);
+	g_test_add_func("/scenario/syntax_error_on_wide_tabbed_line",
+			test_syntax_error_on_wide_tabbed_line);
+	g_test_add_func("/scenario/missing_dsa_port_is_one_error",
+			test_missing_dsa_port_is_one_error);
+	g_test_add_func("/scenario/rule_name_control_character",
+			test_rule_name_control_character);
 	return g_test_run();
 }

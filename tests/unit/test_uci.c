@@ -306,6 +306,49 @@ static void test_cli_fw4_render(void)
 	g_free(err);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_uci: a rule name with a control character became the comment of
+ * the rule fw4 renders, which the core's nft parser refuses, so a config that mapped did
+ * not load.  The UCI reader refuses control characters (tabs aside) in words.
+ */
+static void test_control_characters_are_refused(void)
+{
+	static const struct {
+		const char *text;
+		const char *msg;
+	} cases[] = {
+		{ "config rule\n\toption name 'a\x01b'\n\toption target ACCEPT\n",
+		  "ctl.uci:2: control character in a value: expected printable text" },
+		{ "config rule\n\toption name \"a\x1e\"\n", "ctl.uci:2: control character in a value: "
+		  "expected printable text" },
+		{ "config zone\n\toption name lan\x0b\n", "ctl.uci:2: control character in a value: "
+		  "expected printable text" },
+		{ "config zone\n\toption name a\\\x07\n", "ctl.uci:2: control character in a value: "
+		  "expected printable text" },
+	};
+	const char *tab = "config rule\r\n\toption name 'a\tb'\r\n\toption target ACCEPT\r\n";
+	struct fw4_config *c = g_new0(struct fw4_config, 1);
+	GError *err = NULL;
+	struct uci_file *f;
+	u32 i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		f = uci_parse("ctl.uci", cases[i].text, strlen(cases[i].text), &err);
+		g_assert_null(f);
+		g_assert_error(err, UCI_ERROR, UCI_ERROR_SYNTAX);
+		g_assert_cmpstr(err->message, ==, cases[i].msg);
+		g_clear_error(&err);
+	}
+	/* a tab inside quotes and CRLF line ends are fine */
+	f = uci_parse("ctl.uci", tab, strlen(tab), &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(uci_firewall_config(f, c, NULL, &err), ==, 0);
+	g_assert_no_error(err);
+	g_assert_cmpstr(c->rule[0].name, ==, "a\tb");
+	uci_file_free(f);
+	g_free(c);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -313,6 +356,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/uci/firewall/offload_options_and_warnings", test_offload_file);
 	g_test_add_func("/uci/firewall/errors_name_file_and_line", test_errors);
 	g_test_add_func("/uci/file/quoting_lists_continuations", test_file_syntax);
+	g_test_add_func("/uci/file/control_characters_are_refused",
+			test_control_characters_are_refused);
 	g_test_add_func("/uci/cli/fw4_render", test_cli_fw4_render);
 	return g_test_run();
 }
