@@ -84,7 +84,7 @@ static int parse_args(int argc, char **argv, struct cli *c, char **scenario)
 		  "where SoC profile names are looked up", "DIR" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet,
 		  "no progress bar and no text summary", NULL },
-		{ NULL }
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
 	GError *err = NULL;

@@ -200,7 +200,7 @@ int cmd_timeline(int argc, char **argv)
 		{ "ruleset", 0, 0, G_OPTION_ARG_FILENAME, &o.ruleset, "nft ruleset for the router (devices lan, wan)", "FILE" },
 		{ "masquerade", 0, 0, G_OPTION_ARG_NONE, &o.masq, "masquerade on the wan port", NULL },
 		{ "no-reply", 0, 0, G_OPTION_ARG_NONE, &o.no_reply, "the server never answers", NULL },
-		{ NULL }
+		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *ctx = g_option_context_new("- one connection through the router, packet by packet");
 	GError *err = NULL;

@@ -261,7 +261,8 @@ int cmd_report(int argc, char **argv)
 	unsigned i, fails = 0, require = 1;
 	int rc = 0, ci, ncols;
 
-	for (i = 0; i < (unsigned)argc; i++) {
+	/* options come as pairs: "--name value" */
+	for (i = 0; i < (unsigned)argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < (unsigned)argc ? argv[i + 1] : NULL;
 
 		if (!v)
@@ -282,7 +283,6 @@ int cmd_report(int argc, char **argv)
 			require = (unsigned)atoi(v);
 		else
 			return die_input("unknown option %s", a);
-		i++;
 	}
 	if (!real || !events || !zero)
 		return die_input("report needs --real, --events and --zero");

@@ -128,8 +128,8 @@ static double item_num(JsonNode *root, const char *name, const char *key)
 static char *db_dump(const char *path)
 {
 	static const char *const queries[] = {
-		"SELECT scenario_path, scenario_text, seed, duration_ns, engine, flowsim_version, "
-		"summary_json FROM runs ORDER BY id",
+		("SELECT scenario_path, scenario_text, seed, duration_ns, engine, flowsim_version, "
+		 "summary_json FROM runs ORDER BY id"),
 		"SELECT * FROM timeseries ORDER BY rowid",
 		"SELECT * FROM flows ORDER BY rowid",
 		"SELECT * FROM events ORDER BY rowid",
