@@ -688,17 +688,21 @@ static void test_json_keys_documented(void)
 
 /* ------------------------------------------------------------------ world ---- */
 
+/* An MT7621-style router: GMAC 0 as the DSA conduit of a LAN and a WAN user port. */
+#define DSA_PORTS \
+	"ports:\n" \
+	"  - {name: eth0, kind: ether, gmac: 0}\n" \
+	"  - {name: lan1, kind: dsa, conduit: eth0, dsa_port: 0, role: lan,\n" \
+	"     network: lan, address: 192.168.1.1/24}\n" \
+	"  - {name: wan, kind: dsa, conduit: eth0, dsa_port: 4, role: wan,\n" \
+	"     network: wan, address: 100.64.0.2/24, gateway: 100.64.0.1}\n"
+
 static void test_unsupported_distribution(void)
 {
 	static const char text[] =
 		"duration: 5s\n"
 		"router: {soc: mt7621}\n"
-		"ports:\n"
-		"  - {name: eth0, kind: ether, gmac: 0}\n"
-		"  - {name: lan1, kind: dsa, conduit: eth0, dsa_port: 0, role: lan,\n"
-		"     network: lan, address: 192.168.1.1/24}\n"
-		"  - {name: wan, kind: dsa, conduit: eth0, dsa_port: 4, role: wan,\n"
-		"     network: wan, address: 100.64.0.2/24, gateway: 100.64.0.1}\n"
+		DSA_PORTS
 		"hosts:\n"
 		"  - {name: pc, port: lan1, ipv4: 192.168.1.10}\n"
 		"  - {name: web, port: wan, ipv4: 203.0.113.10}\n"
@@ -734,12 +738,7 @@ static double dsa_download(const char *kernel, double *gro_merged)
 	char *text = g_strdup_printf(
 		"duration: 2s\n"
 		"router: {soc: mt7621, kernel: \"%s\"}\n"
-		"ports:\n"
-		"  - {name: eth0, kind: ether, gmac: 0}\n"
-		"  - {name: lan1, kind: dsa, conduit: eth0, dsa_port: 0, role: lan,\n"
-		"     network: lan, address: 192.168.1.1/24}\n"
-		"  - {name: wan, kind: dsa, conduit: eth0, dsa_port: 4, role: wan,\n"
-		"     network: wan, address: 100.64.0.2/24, gateway: 100.64.0.1}\n"
+		DSA_PORTS
 		"hosts:\n"
 		"  - {name: pc, port: lan1, ipv4: 192.168.1.10}\n"
 		"  - {name: server, port: wan, ipv4: 100.64.0.10}\n"
