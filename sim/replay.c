@@ -274,17 +274,6 @@ static void mac_make(u8 mac[6], u8 tag, u32 index)
 	mac[5] = (u8)index;
 }
 
-static bool prefix_holds(const struct scn_port *p, u8 family, const union fs_addr *a)
-{
-	u32 i;
-
-	for (i = 0; i < p->n_addrs; i++)
-		if (p->addrs[i].family == family &&
-		    fs_addr_in_prefix(family, a, &p->addrs[i].addr, p->addrs[i].plen))
-			return true;
-	return false;
-}
-
 /* Add a neighbour unless the device already has one for the address. */
 static int neigh_ensure(struct replay *rp, u16 l3, u8 family, const union fs_addr *a,
 			u16 phys, const u8 *mac, u8 out_mac[6])
@@ -340,7 +329,7 @@ static int attach_rec(struct replay *rp, struct replay_rec *rec, u16 *phys_ifind
 	*phys_ifindex = w->ports[phys].ifindex;
 	n = world_l3_candidates(s, port, cand, FS_NETDEV_MAX);
 	for (j = 0; j < n && dev < 0; j++)
-		if (prefix_holds(&s->ports[cand[j]], h->t.family, &h->t.src))
+		if (scn_on_link(&s->ports[cand[j]], h->t.family, &h->t.src))
 			dev = cand[j];
 	for (j = 0; j < n && dev < 0; j++) {
 		const struct scn_port *p = &s->ports[cand[j]];
@@ -365,7 +354,7 @@ static int attach_rec(struct replay *rp, struct replay_rec *rec, u16 *phys_ifind
 		return 0;
 	}
 	if (!via_gw) {
-		if (!prefix_holds(&s->ports[dev], h->t.family, &h->t.src)) {
+		if (!scn_on_link(&s->ports[dev], h->t.family, &h->t.src)) {
 			if (!rec->has_src_mac)
 				mac_make(h->src_mac, 0x53, rec->map);
 			return 0;
@@ -419,7 +408,7 @@ static int learn_dst(struct replay *rp, const struct fs_packet *h)
 	n = world_l3_candidates(s, port, cand, FS_NETDEV_MAX);
 	for (j = 0; j < n; j++)
 		if (s->ports[cand[j]].kind != FS_NETDEV_PPPOE &&
-		    prefix_holds(&s->ports[cand[j]], h->t.family, &h->t.dst))
+		    scn_on_link(&s->ports[cand[j]], h->t.family, &h->t.dst))
 			return neigh_ensure(rp, w->ifindex_of[cand[j]], h->t.family, &h->t.dst,
 					    w->ports[phys].ifindex, NULL, mac);
 	return 0;

@@ -274,4 +274,7 @@ extern const char *const scn_traffic_type_names[];
 extern const char *const scn_event_type_names[];
 extern const char *const scn_snapshot_names[];
 
+/* a is inside one of port p's address prefixes (of that family): the port's subnet */
+bool scn_on_link(const struct scn_port *p, uint8_t family, const union fs_addr *a);
+
 #endif /* FLOWSIM_SCENARIO_H */

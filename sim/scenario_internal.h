@@ -59,7 +59,6 @@ int scn_wlan_port_of_band(struct scn_loader *l, const struct yu_node *v, const c
 void scn_load_ports(struct scn_loader *l, const struct yu_node *seq);
 const char *scn_port_kind_name(uint8_t kind);   /* "ether", "dsa", ... */
 /* Is a inside one of the port's own address prefixes? */
-bool scn_on_link(const struct scn_port *p, uint8_t family, const union fs_addr *a);
 
 /* ------------------------------------------------------- router, firewall ---- */
 

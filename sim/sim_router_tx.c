@@ -14,19 +14,10 @@
  */
 #include "sim_router_internal.h"
 
-static u32 l2_header(const struct fs_packet *h)
-{
-	u32 n = 14, i;
-
-	for (i = 0; i < h->num_encap; i++)
-		n += h->encap[i].proto == FS_ETH_P_PPP_SES ? 8 : 4;
-	return n;
-}
-
 /* skb->len at the device: L2 header + L3 packet (no FCS) */
 static u32 frame_len(const struct fs_packet *h)
 {
-	return l2_header(h) + h->len;
+	return sim_pkt_l2_len(h) + h->len;
 }
 
 /* time on the wire: frame + FCS, padded to the 64-byte minimum, plus preamble/IFG */
@@ -113,7 +104,7 @@ static void egress_enqueue(struct sim_router *sr, struct sr_port *pt, struct sim
 			   u64 now)
 {
 	p->q.len = frame_len(&p->hdr);
-	p->q.mac_len = (u16)l2_header(&p->hdr);
+	p->q.mac_len = (u16)sim_pkt_l2_len(&p->hdr);
 	p->q.hash = sr_flow_hash(&p->hdr.t);
 	p->q.ecn = 0;
 	/* the qdisc's drop callback returns dropped packets to us */

@@ -51,4 +51,15 @@ void sim_pkt_pool_release(struct sim_pkt_pool *pool);
 struct sim_pkt *sim_pkt_alloc(struct sim_pkt_pool *pool);
 void sim_pkt_free(struct sim_pkt_pool *pool, struct sim_pkt *p);
 
+/* Bytes of link-layer header in front of h's L3 packet at a device: Ethernet 14, each
+ * 802.1Q tag 4, a PPPoE session header (+ PPP protocol) 8; no FCS. */
+static inline u32 sim_pkt_l2_len(const struct fs_packet *h)
+{
+	u32 n = 14, i;
+
+	for (i = 0; i < h->num_encap; i++)
+		n += h->encap[i].proto == FS_ETH_P_PPP_SES ? 8 : 4;
+	return n;
+}
+
 #endif

@@ -37,17 +37,6 @@ static bool is_phys_kind(u8 kind)
 	return kind == FS_NETDEV_ETHER || kind == FS_NETDEV_DSA || kind == FS_NETDEV_WLAN;
 }
 
-static bool on_link(const struct scn_port *p, u8 family, const union fs_addr *a)
-{
-	u32 i;
-
-	for (i = 0; i < p->n_addrs; i++)
-		if (p->addrs[i].family == family &&
-		    fs_addr_in_prefix(family, a, &p->addrs[i].addr, p->addrs[i].plen))
-			return true;
-	return false;
-}
-
 u32 world_cpus(const struct world *w)
 {
 	u32 n = w->s->router.soc.cpu.cores;
@@ -184,7 +173,7 @@ int world_host_attach(struct world *w, struct world_host *h, int port)
 		if (!(fam ? sh->has_v6 : sh->has_v4))
 			continue;
 		for (j = 0; j < nc_cand && d < 0; j++)
-			if (on_link(&s->ports[cand[j]], family, addr))
+			if (scn_on_link(&s->ports[cand[j]], family, addr))
 				d = cand[j];
 		for (j = 0; j < nc_cand && d < 0; j++) {
 			const struct scn_port *p = &s->ports[cand[j]];

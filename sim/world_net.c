@@ -39,19 +39,10 @@ struct world_medium {
 
 /* ------------------------------------------------------------------ helpers ---- */
 
-static u32 l2_len(const struct fs_packet *h)
-{
-	u32 n = 14, i;
-
-	for (i = 0; i < h->num_encap; i++)
-		n += h->encap[i].proto == FS_ETH_P_PPP_SES ? 8 : 4;
-	return n;
-}
-
 /* Ethernet bytes on the wire: frame + FCS (64 at least) + preamble and gap. */
 static u32 eth_wire(const struct fs_packet *h)
 {
-	u32 frame = l2_len(h) + h->len + 4;
+	u32 frame = sim_pkt_l2_len(h) + h->len + 4;
 
 	return (frame < 64 ? 64 : frame) + 20;
 }
@@ -425,7 +416,7 @@ static void medium_kick(struct world_medium *m)
 		q->head = p->next;
 		q->len--;
 		tail = p;
-		bits += (u64)(l2_len(&p->hdr) + p->hdr.len + WORLD_MPDU_OVERHEAD) * 8;
+		bits += (u64)(sim_pkt_l2_len(&p->hdr) + p->hdr.len + WORLD_MPDU_OVERHEAD) * 8;
 		n++;
 	}
 	if (!q->head)
