@@ -18,6 +18,7 @@
 const struct qdisc_ops *const qdisc_kinds[] = {
 	&qdisc_pfifo_ops,
 	&qdisc_fq_codel_ops,
+	&qdisc_htb_ops,
 	&qdisc_cake_ops,
 	NULL,
 };
@@ -49,7 +50,7 @@ const struct qdisc_ops *qdisc_find_ops(const char *kind)
 
 static int unknown_kind(const char *kind, char *err, size_t errlen)
 {
-	return fail(err, errlen, "unknown qdisc \"%s\" (expected pfifo, fq_codel or cake)",
+	return fail(err, errlen, "unknown qdisc \"%s\" (expected pfifo, fq_codel, htb or cake)",
 		    kind ? kind : "(null)");
 }
 
@@ -68,7 +69,9 @@ int qdisc_params_init(struct qdisc_params *p, const char *kind, char *err, size_
 	p->ecn = true;
 	if (!strcmp(kind, "pfifo")) {
 		p->limit = 1000;        /* tx_queue_len of an Ethernet device */
-	} else if (!strcmp(kind, "fq_codel")) {
+	} else if (!strcmp(kind, "fq_codel") || !strcmp(kind, "htb")) {
+		/* htb: its fq_codel leaf's defaults; rate has none (required), burst 0 means
+		 * tc's default, see qdisc_htb.c */
 		p->limit = 10240;
 		p->memory_limit = 32u << 20;
 	} else {
@@ -244,12 +247,12 @@ static const char *const cake_accepted[] = {
 	"besteffort", "diffserv3", "diffserv4", "diffserv8", "diffserv", "precedence",
 	"flows", "srchost", "dsthost", "hosts", "dual-srchost", "dual-dsthost",
 	"triple-isolate", "nat", "nonat", "wash", "nowash", "split-gso", "no-split-gso",
-	"no-ack-filter", "egress", "via-ethernet", NULL,
+	"no-ack-filter", "via-ethernet", NULL,
 };
 
-/* keywords (the first four take no value, fwmark takes a mask) */
+/* keywords (the first three take no value, fwmark takes a mask) */
 static const char *const cake_unsupported[] = {
-	"ack-filter", "ack-filter-aggressive", "ingress", "autorate-ingress", "fwmark", NULL,
+	"ack-filter", "ack-filter-aggressive", "autorate-ingress", "fwmark", NULL,
 };
 
 static bool in_list(const char *const *list, const char *key)
@@ -268,14 +271,15 @@ bool qdisc_param_is_flag(const char *kind, const char *key)
 
 	if (!kind || !key)
 		return false;
-	if (!strcmp(kind, "fq_codel"))
+	if (!strcmp(kind, "fq_codel") || !strcmp(kind, "htb"))
 		return !strcmp(key, "ecn") || !strcmp(key, "noecn");
 	if (strcmp(kind, "cake"))
 		return false;
 	if ((in_list(cake_unsupported, key) && strcmp(key, "fwmark")) ||
 	    in_list(cake_accepted, key) || !strcmp(key, "unlimited") || !strcmp(key, "raw") ||
 	    !strcmp(key, "conservative") || !strcmp(key, "atm") || !strcmp(key, "ptm") ||
-	    !strcmp(key, "noatm") || !strcmp(key, "flowblind"))
+	    !strcmp(key, "noatm") || !strcmp(key, "flowblind") || !strcmp(key, "ingress") ||
+	    !strcmp(key, "egress"))
 		return true;
 	for (i = 0; cake_framings[i].name; i++)
 		if (!strcmp(cake_framings[i].name, key))
@@ -379,11 +383,30 @@ static int set_fq_codel(struct qdisc_params *p, const char *kind, const char *ke
 	return 0;
 }
 
+/* Per-packet framing compensation, cake's and tc-stab's alike: "overhead" bytes added
+ * (-64..256) and the "mpu" minimum packet unit (0..256). */
+static int set_framing(struct qdisc_params *p, const char *kind, const char *key,
+		       const char *value, char *err, size_t errlen)
+{
+	long l;
+
+	if (!strcmp(key, "overhead")) {
+		if (parse_int(value, -64, 256, &l))
+			return bad(err, errlen, kind, key, value, "an integer -64..256");
+		p->overhead = (s32)l;
+		p->overhead_set = true;
+		return 0;
+	}
+	if (parse_int(value, 0, 256, &l))
+		return bad(err, errlen, kind, key, value, "an integer 0..256");
+	p->mpu = (u32)l;
+	return 0;
+}
+
 static int set_cake(struct qdisc_params *p, const char *kind, const char *key,
 		    const char *value, char *err, size_t errlen)
 {
 	u64 v;
-	long l;
 	size_t i;
 
 	if (in_list(cake_unsupported, key))
@@ -417,6 +440,9 @@ static int set_cake(struct qdisc_params *p, const char *kind, const char *key,
 		p->rate_bps = 0;
 	} else if (!strcmp(key, "flowblind")) {
 		p->flowblind = true;
+	} else if (!strcmp(key, "ingress") || !strcmp(key, "egress")) {
+		/* q_cake.c: the last of the two wins */
+		p->ingress = !strcmp(key, "ingress");
 	} else if (!strcmp(key, "raw")) {
 		p->atm = QDISC_ATM_NONE;
 		p->overhead = 0;
@@ -444,15 +470,8 @@ static int set_cake(struct qdisc_params *p, const char *kind, const char *key,
 			/* q_cake.c: target = rtt / 20, at least 1 us */
 			p->interval_ns = v;
 			p->target_ns = v / 20 < 1000 ? 1000 : v / 20;
-		} else if (!strcmp(key, "overhead")) {
-			if (parse_int(value, -64, 256, &l))
-				return bad(err, errlen, kind, key, value, "an integer -64..256");
-			p->overhead = (s32)l;
-			p->overhead_set = true;
-		} else if (!strcmp(key, "mpu")) {
-			if (parse_int(value, 0, 256, &l))
-				return bad(err, errlen, kind, key, value, "an integer 0..256");
-			p->mpu = (u32)l;
+		} else if (!strcmp(key, "overhead") || !strcmp(key, "mpu")) {
+			return set_framing(p, kind, key, value, err, errlen);
 		} else if (!strcmp(key, "memlimit")) {
 			if (parse_size(value, &v) || !v || v > 0xffffffffULL)
 				return bad(err, errlen, kind, key, value, "a size such as 4Mb");
@@ -460,6 +479,46 @@ static int set_cake(struct qdisc_params *p, const char *kind, const char *key,
 		} else {
 			return fail(err, errlen, "%s: unknown option \"%s\"", kind, key);
 		}
+	}
+	return 0;
+}
+
+/*
+ * htb: the class options of tc's q_htb.c that make sense for one class with rate = ceil,
+ * the root's tc-stab options (tc_stab.c), and the fq_codel options of its leaf.
+ */
+static int set_htb(struct qdisc_params *p, const char *kind, const char *key,
+		   const char *value, char *err, size_t errlen)
+{
+	u64 v;
+
+	if (strcmp(key, "rate") && strcmp(key, "bandwidth") && strcmp(key, "burst") &&
+	    strcmp(key, "overhead") && strcmp(key, "mpu") && strcmp(key, "linklayer"))
+		return set_fq_codel(p, kind, key, value, err, errlen);
+	NEED_VALUE();
+	if (!strcmp(key, "rate") || !strcmp(key, "bandwidth")) {
+		/* tc's get_rate64() keeps bytes per second: below 8 bit/s nothing is left */
+		if (parse_rate(value, &v) || v < 8)
+			return bad(err, errlen, kind, key, value,
+				   "a rate such as 100mbit or 12500kbps");
+		p->rate_bps = v;
+	} else if (!strcmp(key, "burst")) {
+		if (parse_size(value, &v) || !v || v > 0xffffffffULL)
+			return bad(err, errlen, kind, key, value,
+				   "a size in bytes such as 62500 or 61Kb");
+		p->burst = (u32)v;
+	} else if (!strcmp(key, "overhead") || !strcmp(key, "mpu")) {
+		return set_framing(p, kind, key, value, err, errlen);
+	} else {
+		/* tc_util.c get_linklayer(), plus this simulator's ptm (see qdisc.h) */
+		if (!strcmp(value, "ethernet"))
+			p->atm = QDISC_ATM_NONE;
+		else if (!strcmp(value, "atm") || !strcmp(value, "adsl"))
+			p->atm = QDISC_ATM_ATM;
+		else if (!strcmp(value, "ptm"))
+			p->atm = QDISC_ATM_PTM;
+		else
+			return bad(err, errlen, kind, key, value, "ethernet, atm, adsl or ptm");
 	}
 	return 0;
 }
@@ -481,6 +540,8 @@ int qdisc_params_set(struct qdisc_params *p, const char *kind, const char *key,
 		return set_fq_codel(p, kind, key, value, err, errlen);
 	if (!strcmp(kind, "cake"))
 		return set_cake(p, kind, key, value, err, errlen);
+	if (!strcmp(kind, "htb"))
+		return set_htb(p, kind, key, value, err, errlen);
 	return fail(err, errlen, "%s: unknown option \"%s\"", kind, key);
 }
 
@@ -544,6 +605,22 @@ struct qdisc *qdisc_create(const char *kind, const struct qdisc_params *p, qdisc
 		return NULL;
 	}
 	return q;
+}
+
+static void check_drop(void *ctx, struct qdisc_pkt *pkt, enum qdisc_drop_reason why, u64 now)
+{
+	/* never called: the qdisc built by qdisc_params_check() holds no packet */
+}
+
+int qdisc_params_check(const struct qdisc_params *p, const char *kind, char *err,
+		       size_t errlen)
+{
+	struct qdisc *q = qdisc_create(kind, p, check_drop, NULL, err, errlen);
+
+	if (!q)
+		return -1;
+	qdisc_destroy(q, 0);
+	return 0;
 }
 
 void qdisc_destroy(struct qdisc *q, u64 now)

@@ -6,16 +6,49 @@
  *   pfifo     tail-drop FIFO limited in packets (sch_fifo.c).
  *   fq_codel  Linux fq_codel (sch_fq_codel.c + codel.h/codel_impl.h): hashed flow queues,
  *             DRR over new/old flow lists, CoDel per queue, fat-flow batch drop on overflow.
+ *   htb       tc HTB with one class whose rate equals its ceil and an fq_codel leaf: what
+ *             OpenWrt's sqm-scripts simplest.qos installs (and simple.qos when no DSCP is
+ *             set), with the root qdisc's tc-stab link-layer compensation.  Shaper as
+ *             sch_htb.c's htb_charge_class()/htb_class_mode(): tokens are nanoseconds of
+ *             transmission time, the bucket holds `burst` bytes' worth at `rate`
+ *             (quantised to 64 ns psched ticks by tc), starts full, a dequeue charges
+ *             psched_l2t_ns() of the packet's stab length; the class stops sending when
+ *             its tokens go negative and resumes when they are back to zero.  Default burst
+ *             as tc's q_htb.c: rate / get_hz() + 1600 bytes (the class mtu default; get_hz()
+ *             is 1e9 on hrtimer kernels, so about one 1600-byte packet).  sqm-scripts
+ *             instead passes "burst B cburst B" with B = SHAPER_BURST_DUR_US (default
+ *             1000 us) of the rate in bytes, at least ceil((MTU + 48) / 48) * 53 (1749 for
+ *             MTU 1500) - src/functions.sh get_burst()/get_htb_burst(), src/defaults.sh;
+ *             e.g. 62500 bytes at 500 Mbit/s.  tc-stab (overhead, mpu, linklayer): the
+ *             Linux length plus overhead (the MAC header is NOT removed, unlike cake); with
+ *             mpu > 0 or a non-Ethernet link layer through tc's size table (mtu 2047,
+ *             tsize 512, i.e. rounded up to 4 bytes, then mpu, then ATM cells of 48 ->
+ *             53 bytes; beyond 2048 bytes the table is extrapolated as the kernel does).
+ *             Simplifications, stated honestly: one class (sqm's 1:1 parent with the same
+ *             rate and burst stays in step with its 1:10 leaf, so it changes nothing); no
+ *             direct queue, no classifier, no HTB quantum (with one class it has no
+ *             effect), no htb_hysteresis (off by default in Linux); `quantum` sets the
+ *             leaf fq_codel's quantum; the leaf counts Linux lengths (pkt->len) for its DRR
+ *             deficits and byte backlog where Linux would use the stab length; "linklayer
+ *             ptm" (+1 byte per started 64, as cake's ptm) is an extension of this
+ *             simulator: iproute2's tc-stab accepts only ethernet, atm and adsl.
+ *             overlimits counts CAN_SEND -> CANT_SEND transitions, as Linux 6.1's
+ *             htb_change_class_mode() does, not refused dequeues.  As in htb_reset(), a
+ *             reset puts the class back in CAN_SEND but keeps its tokens.
  *   cake      a cake-like shaper (sch_cake.c): deficit-mode shaper at a configured rate with
  *             cake's overhead/mpu/ATM/PTM framing compensation, 8-way set-associative flow
- *             queues, DRR++ with sparse/bulk/decaying flows, COBALT (CoDel + BLUE) AQM.
+ *             queues, DRR++ with sparse/bulk/decaying flows, COBALT (CoDel + BLUE) AQM;
+ *             "ingress" mode (CAKE_FLAG_INGRESS) as in Linux: packets dropped by COBALT or
+ *             by the memory limit still advance the shaper (they used the link before they
+ *             reached us), an AQM drop also charges the flow's deficit and makes dequeue
+ *             pick a flow again, and COBALT's over-target test counts the bulk flows.
  *             Simplifications, stated honestly: one best-effort tin (diffserv keywords are
  *             accepted, and with no DSCP information every packet maps to cake's best-effort
  *             tin anyway); flow isolation by flow hash only: the host-isolation
  *             keywords (triple-isolate - cake's default -, dual-srchost, dual-dsthost,
  *             hosts, srchost, dsthost) and nat are accepted and behave as "flows" (per-
  *             flow fairness, no per-host fairness); no ACK filter, no GSO splitting
- *             (the caller passes MTU-sized packets), no autorate, egress mode only.
+ *             (the caller passes MTU-sized packets), no autorate-ingress.
  *
  * Packets.  The caller embeds a struct qdisc_pkt in its own packet object and fills len,
  * hash, mac_len and ecn; the qdisc owns `next`, `enq_time` and `priv` while the packet is
@@ -76,7 +109,8 @@ struct qdisc_stats {
 	u64 drops_aqm;           /* CoDel / COBALT / BLUE */
 	u64 ecn_marks;           /* AQM marked CE instead of dropping */
 	u64 ce_threshold_marks;  /* fq_codel ce_threshold marks */
-	u64 overlimits;          /* shaper refused a dequeue (tc's "overlimits") */
+	u64 overlimits;          /* tc's "overlimits": cake, a dequeue the shaper refused;
+				  * htb, the class ran out of tokens (CAN_SEND -> CANT_SEND) */
 	u64 new_flow_count;      /* flow queues that became active (fq_codel new_flow_count) */
 	u32 backlog_pkts;
 	u32 max_backlog_pkts;
@@ -115,7 +149,8 @@ enum qdisc_atm_mode { QDISC_ATM_NONE, QDISC_ATM_ATM, QDISC_ATM_PTM };
  * tc's option names and units.
  */
 struct qdisc_params {
-	u32 limit;               /* packets (pfifo 1000, fq_codel 10240, cake 10240) */
+	u32 limit;               /* packets (pfifo 1000, fq_codel and htb's leaf 10240,
+				  * cake 10240) */
 	u32 mtu;                 /* psched_mtu(): MTU + link header, 1514 */
 	/* fq_codel */
 	u32 flows;               /* 1024 */
@@ -123,16 +158,23 @@ struct qdisc_params {
 	u64 target_ns;           /* 5 ms (cake: also 5 ms, "rtt X" sets X/20) */
 	u64 interval_ns;         /* 100 ms (cake: the "rtt") */
 	u64 ce_threshold_ns;     /* ~0: disabled (the default) */
-	u32 memory_limit;        /* fq_codel 32 MB; cake "memlimit", 0 = automatic */
+	u32 memory_limit;        /* fq_codel (and htb's leaf) 32 MB; cake "memlimit",
+				  * 0 = automatic */
 	u32 drop_batch;          /* 64 */
 	bool ecn;                /* fq_codel true; cake always marks ECT packets */
-	/* cake */
-	u64 rate_bps;            /* bits per second, 0 = unlimited */
-	s32 overhead;            /* bytes added per packet (may be negative) */
-	bool overhead_set;       /* false = "raw": no compensation, len as counted by Linux */
+	/* shapers (cake, htb; htb's fq_codel leaf uses the fq_codel fields above) */
+	u64 rate_bps;            /* bits per second; cake: 0 = unlimited; htb "rate" (or
+				  * "bandwidth"), required: 0 fails qdisc_create() */
+	s32 overhead;            /* bytes added per packet (may be negative); htb: tc-stab
+				  * overhead, added to the Linux length (MAC header kept) */
+	bool overhead_set;       /* cake: false = "raw": no compensation, len as counted by
+				  * Linux; htb: only records that "overhead" was given */
 	u32 mpu;                 /* minimum packet unit after overhead */
-	enum qdisc_atm_mode atm;
+	enum qdisc_atm_mode atm; /* htb: "linklayer" (ethernet = NONE, atm/adsl = ATM, ptm) */
+	u32 burst;               /* htb: bucket depth in bytes; 0 = tc's default
+				  * (rate in bytes/s / 1e9 + 1600) */
 	bool flowblind;          /* cake "flowblind": one queue for all flows */
+	bool ingress;            /* cake "ingress" (CAKE_FLAG_INGRESS), "egress" clears it */
 	/* randomness (cake) */
 	u64 seed;
 	u64 stream;
@@ -163,7 +205,7 @@ struct qdisc {
 
 #define QDISC_TIME_NEVER (~(u64)0)
 
-/* The registered kinds, NULL-terminated ("pfifo", "fq_codel", "cake"). */
+/* The registered kinds, NULL-terminated ("pfifo", "fq_codel", "htb", "cake"). */
 extern const struct qdisc_ops *const qdisc_kinds[];
 const struct qdisc_ops *qdisc_find_ops(const char *kind);
 
@@ -182,6 +224,13 @@ int qdisc_params_parse(struct qdisc_params *p, const char *kind, int argc,
 		       const char *const *argv, char *err, size_t errlen);
 /* true if `key` is a keyword of `kind` that takes no value */
 bool qdisc_param_is_flag(const char *kind, const char *key);
+/*
+ * Whether qdisc_create() would accept these parameters (it builds and frees the qdisc):
+ * checks that need the whole option set, such as htb's required rate, so that a loader
+ * can report them at the options' position.  0, or -1 with qdisc_create()'s message.
+ */
+int qdisc_params_check(const struct qdisc_params *p, const char *kind, char *err,
+		       size_t errlen);
 
 /*
  * Create a qdisc.  p == NULL means the kind's defaults.  Returns NULL with a message in err
@@ -221,6 +270,7 @@ u32 qdisc_truesize(u32 len);
 
 extern const struct qdisc_ops qdisc_pfifo_ops;
 extern const struct qdisc_ops qdisc_fq_codel_ops;
+extern const struct qdisc_ops qdisc_htb_ops;
 extern const struct qdisc_ops qdisc_cake_ops;
 
 #endif /* FLOWSIM_QDISC_H */

@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * qdisc_cake.c - a cake-like shaper after Linux net/sched/sch_cake.c (behaviour
- * re-implemented, not copied), egress, one best-effort tin (see qdisc.h for what is left
- * out).
+ * re-implemented, not copied), egress or ingress mode, one best-effort tin (see qdisc.h
+ * for what is left out).
  *
  * Shaper (cake_advance_shaper()): deficit mode, no token bucket depth.  Each dequeued
  * packet advances time_next_packet by its adjusted length times the per-byte time
  * (rate_ns >> rate_shft, cake_set_rate()); no packet leaves while time_next_packet is in
  * the future (and the 1.5x failsafe clock too).  An idle shaper restarts from "now" when
  * the first packet arrives, so there is no burst credit.
+ *
+ * Ingress mode (CAKE_FLAG_INGRESS): the shaper sits after the bottleneck, so a packet
+ * cake drops has already used the link.  As in Linux, cake_drop() (memory limit) and an
+ * AQM drop in cake_dequeue() then advance the shaper by the dropped packet's adjusted
+ * length with drop=true (time_next_packet moves, the failsafe clock does not); the AQM
+ * drop also charges the flow's deficit and dequeue picks a flow again (goto retry, the
+ * shaper is not re-checked until the next pass through begin); and COBALT's over-target
+ * test uses the bulk flow count (mtu_time * bulk_flows * 2) where egress passes 0.
  *
  * Framing compensation (cake_calc_overhead()): with an explicit overhead the link-layer
  * header counted by Linux (pkt->mac_len) is removed and `overhead` added; the result is
@@ -101,6 +109,7 @@ struct cake {
 	u32 mpu;
 	enum qdisc_atm_mode atm;
 	bool flowblind;
+	bool ingress;                   /* CAKE_FLAG_INGRESS */
 	u64 time_next_packet;
 	u64 failsafe_next_packet;
 	u64 buffer_used;
@@ -389,6 +398,7 @@ static int cake_init(struct qdisc *q, const struct qdisc_params *p, char *err, s
 	c->mpu = p->mpu;
 	c->atm = p->atm;
 	c->flowblind = p->flowblind;
+	c->ingress = p->ingress;
 
 	/* cake_set_rate(): time per byte as a fixed-point number */
 	c->flow_quantum = 1514;
@@ -484,6 +494,9 @@ static u32 cake_drop(struct qdisc *q, struct cake *c, u64 now, const struct qdis
 	c->flows[idx].dropped++;
 	if (pkt == arriving)
 		*hit = true;
+	/* ingress: the dropped packet already crossed the link */
+	if (c->ingress)
+		cake_advance_shaper(c, pkt->priv, true);
 	qdisc_drop_pkt(q, pkt, QDISC_DROP_OVERMEMORY, now);
 	return idx;
 }
@@ -642,11 +655,20 @@ retry:
 			}
 			goto begin;
 		}
-		/* egress: bulk_flows term is 0; the last packet of a queue is never dropped */
-		if (!cobalt_should_drop(c, &flow->cv, &c->cparams, now, pkt, 0) || !flow->head)
+		/* the bulk_flows term counts only in ingress mode; the last packet of a queue
+		 * is never dropped */
+		if (!cobalt_should_drop(c, &flow->cv, &c->cparams, now, pkt,
+					c->ingress ? c->bulk_flow_count : 0) || !flow->head)
 			break;
+		if (c->ingress) {
+			len = pkt->priv;
+			cake_advance_shaper(c, len, true);
+			flow->deficit -= (s32)len;
+		}
 		flow->dropped++;
 		qdisc_drop_pkt(q, pkt, QDISC_DROP_AQM, now);
+		if (c->ingress)
+			goto retry;
 	}
 	if (flow->cv.ecn_marked)
 		q->stats.ecn_marks++;
