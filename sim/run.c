@@ -17,9 +17,11 @@
 #include "run.h"
 
 /* Drop counters sampled as time series: name, and where each comes from. */
-enum { D_RING, D_BACKLOG, D_QDISC, D_HWFIFO, D_LINK, D_MEDIUM, D_MISDELIVERED, D__COUNT };
+enum { D_RING, D_BACKLOG, D_QDISC, D_INGRESS, D_HWFIFO, D_LINK, D_MEDIUM, D_MISDELIVERED,
+       D__COUNT };
 static const char *const drop_names[D__COUNT] = {
-	"rx_ring", "backlog", "qdisc", "hw_fifo", "link", "medium", "misdelivered",
+	"rx_ring", "backlog", "qdisc", "ingress_qdisc", "hw_fifo", "link", "medium",
+	"misdelivered",
 };
 
 static void drop_counters(const struct run *r, u64 out[D__COUNT])
@@ -29,6 +31,7 @@ static void drop_counters(const struct run *r, u64 out[D__COUNT])
 	out[D_RING] = st->rx_ring_drops;
 	out[D_BACKLOG] = st->backlog_drops;
 	out[D_QDISC] = st->qdisc_drops;
+	out[D_INGRESS] = st->ingress_qdisc_drops;
 	out[D_HWFIFO] = st->hw_fifo_drops;
 	out[D_LINK] = r->w->st.link_drops;
 	out[D_MEDIUM] = r->w->st.medium_drops;
@@ -229,6 +232,15 @@ static void sample(struct run *r, u64 now)
 		sample_put(r, now, "qdisc_drops_pps", s->ports[i].name,
 			   per_s(wp->q->stats.dropped_pkts - r->prev_qdisc_drops[i], dt));
 		r->prev_qdisc_drops[i] = wp->q->stats.dropped_pkts;
+	}
+	for (i = 0; i < s->n_ports; i++) {
+		const struct world_port *wp = &w->ports[i];
+		struct qdisc *iq = wp->phys ? sim_router_port_ingress_qdisc(w->sr, wp->ifindex) :
+				   NULL;
+
+		if (iq)
+			sample_put(r, now, "ingress_backlog_pkts", s->ports[i].name,
+				   iq->stats.backlog_pkts);
 	}
 	drop_counters(r, drops);
 	for (i = 0; i < D__COUNT; i++) {

@@ -386,6 +386,7 @@ static void json_events_drops(struct jw *j, struct run *r)
 	jw_u64(j, "rx_ring", st->rx_ring_drops);
 	jw_u64(j, "backlog", st->backlog_drops);
 	jw_u64(j, "qdisc", st->qdisc_drops);
+	jw_u64(j, "ingress_qdisc", st->ingress_qdisc_drops);
 	jw_u64(j, "hw_fifo", st->hw_fifo_drops);
 	jw_u64(j, "link", ws->link_drops);
 	jw_u64(j, "medium", ws->medium_drops);
@@ -590,6 +591,10 @@ void run_print_summary(struct run *r, FILE *f)
 		G_GUINT64_FORMAT ", wifi %" G_GUINT64_FORMAT ", misdelivered %" G_GUINT64_FORMAT
 		"\n", st->rx_ring_drops, st->backlog_drops, st->qdisc_drops, st->hw_fifo_drops,
 		ws->link_drops, ws->medium_drops, ws->misdelivered);
+	if (st->ifb_redirects)
+		fprintf(f, "ingress shaping: %" G_GUINT64_FORMAT " skbs through the ifb, %"
+			G_GUINT64_FORMAT " dropped there\n", st->ifb_redirects,
+			st->ingress_qdisc_drops);
 	if (r->replay) {
 		const struct replay_stats *rs = replay_get_stats(r->replay);
 

@@ -46,7 +46,7 @@ struct scn_prefix {
 };
 
 struct scn_qdisc {
-	char kind[16];               /* "fq_codel" (default), "cake", "pfifo", "noqueue" */
+	char kind[16];               /* "fq_codel" (default), "cake", "htb", "pfifo", "noqueue" */
 	bool configured;             /* given in the scenario (else the default) */
 	struct qdisc_params params;  /* validated with qdisc_params_set(); unused for noqueue */
 };
@@ -74,6 +74,8 @@ struct scn_port {
 	union fs_addr gw4, gw6;
 	bool default_route;          /* default route straight out of this device (PPPoE) */
 	struct scn_qdisc qdisc;      /* egress qdisc */
+	struct scn_qdisc ingress;    /* ETHER/DSA: the ifb's qdisc of ingress shaping
+				      * (configured false: none) */
 	uint32_t line, col;          /* where it is defined */
 };
 

@@ -40,8 +40,9 @@ static const char *const port_common_keys[] = {
 };
 /* keys each kind adds to the common ones */
 static const char *const *const port_kind_keys[] = {
-	(const char *const[]){ "rate", "delay", "gmac", NULL },                /* ether */
-	(const char *const[]){ "rate", "delay", "conduit", "dsa_port", NULL }, /* dsa */
+	(const char *const[]){ "rate", "delay", "gmac", "ingress_qdisc", NULL }, /* ether */
+	(const char *const[]){ "rate", "delay", "conduit", "dsa_port", "ingress_qdisc", NULL },
+	/* dsa */
 	(const char *const[]){ "lower", "vlan_id", NULL },                     /* vlan */
 	(const char *const[]){ "lower", "session", NULL },                     /* pppoe */
 	(const char *const[]){ "members", NULL },                              /* bridge */
@@ -50,7 +51,7 @@ static const char *const *const port_kind_keys[] = {
 static const char *const port_all_keys[] = {
 	"name", "kind", "role", "mtu", "network", "address", "gateway", "default_route",
 	"qdisc", "rate", "delay", "gmac", "conduit", "dsa_port", "lower", "vlan_id", "session",
-	"members", "radio", "bss", NULL,
+	"members", "radio", "bss", "ingress_qdisc", NULL,
 };
 
 static void check_port_keys(struct scn_loader *l, const struct yu_node *n, int kind_idx)
@@ -68,13 +69,22 @@ static void check_port_keys(struct scn_loader *l, const struct yu_node *n, int k
 		if (scn_key_in(k->text, port_common_keys, G_N_ELEMENTS(port_common_keys)) ||
 		    scn_key_in(k->text, port_kind_keys[kind_idx], 0))
 			continue;
+		if (!strcmp(k->text, "ingress_qdisc")) {
+			ERR(l, k, "ingress_qdisc: ingress shaping is modelled on ether and dsa "
+			    "ports (where frames arrive), not on a %s port: put it on the ether "
+			    "or dsa port under it", port_kind_names[kind_idx]);
+			continue;
+		}
 		ERR(l, k, "key '%s' does not apply to a port of kind %s", k->text,
 		    port_kind_names[kind_idx]);
 	}
 }
 
-static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn_qdisc *q)
+/* what: the key ("qdisc", "ingress_qdisc") messages name; noqueue: whether it may be none */
+static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn_qdisc *q,
+		       const char *what, bool noqueue)
 {
+	static const char *const kinds[] = { "fq_codel", "cake", "htb", "pfifo", "noqueue", NULL };
 	const struct yu_node *kind;
 	char err[256];
 	uint32_t i;
@@ -82,30 +92,36 @@ static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn
 	q->configured = true;
 	kind = n->kind == YU_MAP ? yu_get(n, "kind") : n;
 	if (!kind) {
-		ERR(l, n, "qdisc: missing required key 'kind'");
+		ERR(l, n, "%s: missing required key 'kind'", what);
 		return;
 	}
-	if (!yu_str(l->d, kind, "qdisc", q->kind, sizeof(q->kind)))
+	if (!yu_str(l->d, kind, what, q->kind, sizeof(q->kind)))
 		return;
 	if (!strcmp(q->kind, "noqueue")) {
-		if (n->kind == YU_MAP && n->n_pairs > 1)
+		if (!noqueue)
+			ERR(l, kind, "%s: expected a qdisc for the ifb (cake, htb, fq_codel or "
+			    "pfifo); leave the key out for no ingress shaping", what);
+		else if (n->kind == YU_MAP && n->n_pairs > 1)
 			ERR(l, n->pairs[n->pairs[0].key == yu_get_key(n, "kind") ? 1 : 0].key,
-			    "qdisc: noqueue takes no options");
+			    "%s: noqueue takes no options", what);
 		return;
 	}
 	if (qdisc_params_init(&q->params, q->kind, err, sizeof(err))) {
-		static const char *const kinds[] = { "fq_codel", "cake", "pfifo", "noqueue", NULL };
 		const char *sugg = yu_suggest(q->kind, kinds);
 
 		if (sugg)
-			ERR(l, kind, "qdisc: unknown qdisc '%s' (did you mean '%s'?)", q->kind, sugg);
+			ERR(l, kind, "%s: unknown qdisc '%s' (did you mean '%s'?)", what, q->kind,
+			    sugg);
 		else
-			ERR(l, kind, "qdisc: unknown qdisc '%s' (expected one of: fq_codel, cake, "
-			    "pfifo, noqueue)", q->kind);
+			ERR(l, kind, "%s: unknown qdisc '%s' (expected one of: fq_codel, cake, "
+			    "htb, pfifo%s)", what, q->kind, noqueue ? ", noqueue" : "");
 		return;
 	}
-	if (n->kind != YU_MAP)
+	if (n->kind != YU_MAP) {
+		if (qdisc_params_check(&q->params, q->kind, err, sizeof(err)))
+			ERR(l, n, "%s: %s", what, err);
 		return;
+	}
 	for (i = 0; i < n->n_pairs; i++) {
 		const struct yu_node *k = n->pairs[i].key, *v = n->pairs[i].value;
 		const char *val = NULL;
@@ -124,8 +140,11 @@ static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn
 			val = v->text;
 		}
 		if (qdisc_params_set(&q->params, q->kind, k->text, val, err, sizeof(err)))
-			ERR(l, val ? v : k, "qdisc: %s", err);
+			ERR(l, val ? v : k, "%s: %s", what, err);
 	}
+	/* options that only make sense together (htb needs a rate): here, with a line */
+	if (qdisc_params_check(&q->params, q->kind, err, sizeof(err)))
+		ERR(l, n, "%s: %s", what, err);
 }
 
 static void load_port_addresses(struct scn_loader *l, const struct yu_node *n, struct scn_port *p)
@@ -379,7 +398,7 @@ static void load_port_details(struct scn_loader *l, uint32_t idx)
 	load_port_gateway(l, n, p);
 	v = yu_get(n, "qdisc");
 	if (v)
-		load_qdisc(l, v, &p->qdisc);
+		load_qdisc(l, v, &p->qdisc, "qdisc", true);
 	else
 		/* Linux defaults: a real MAC and a PPP device queue (fq_codel is OpenWrt's
 		 * default_qdisc); VLAN, bridge, DSA user and mac80211 devices are IFF_NO_QUEUE */
@@ -387,6 +406,10 @@ static void load_port_details(struct scn_loader *l, uint32_t idx)
 					 "fq_codel" : "noqueue", sizeof(p->qdisc.kind));
 	if (!p->qdisc.configured && !strcmp(p->qdisc.kind, "fq_codel"))
 		qdisc_params_init(&p->qdisc.params, "fq_codel", (char[8]){ 0 }, 8);
+	/* sqm-scripts' ingress side: an ifb behind the port's tc ingress (sim_router.h) */
+	v = yu_get(n, "ingress_qdisc");
+	if (v)
+		load_qdisc(l, v, &p->ingress, "ingress_qdisc", false);
 }
 
 static void load_bridge_members(struct scn_loader *l, uint32_t idx)

@@ -11,8 +11,9 @@
  *  - the CPU parameters are clamped once, at creation (1..SIM_ROUTER_MAX_CORES cores,
  *    nonzero clock, budget and ring sizes, GRO at most 64 segments), so no per-packet path
  *    checks them;
- *  - a port is added once per ifindex, owns its qdisc (a pfifo if none was given) and its
- *    rings; its qdisc's drops come back through sr_qdisc_dropped;
+ *  - a port is added once per ifindex, owns its qdisc (a pfifo if none was given), its
+ *    ingress (ifb) qdisc if it has one, and its rings; its qdisc's drops come back
+ *    through sr_qdisc_dropped;
  *  - destroying the router frees what it allocated; packets still in flight belong to the
  *    pool, which the owner releases.
  */
@@ -82,6 +83,8 @@ void sim_router_destroy(struct sim_router *sr)
 		/* packets still in flight belong to the pool, which the owner releases */
 		if (pt->q)
 			qdisc_destroy(pt->q, engine_now(sr->eng));
+		if (pt->ifb_q)
+			qdisc_destroy(pt->ifb_q, engine_now(sr->eng));
 		g_free(pt->rx.slot);
 		g_free(pt->hw.slot);
 	}

@@ -142,6 +142,22 @@ struct sim_steer_dev {
 void sim_router_steering_plan(u32 mode, u32 cpus, u32 threads_per_core,
 			      struct sim_steer_dev *dev, u32 n);
 
+/*
+ * Ingress shaping of a port the way sqm-scripts sets it up: a tc ingress filter on the
+ * port redirects every received skb (act_mirred "egress redirect dev ifb4<port>") to an
+ * ifb device whose egress qdisc q shapes it; the ifb then hands it back to the stack as if
+ * received on the port again (drivers/net/ifb.c ifb_ri_tasklet -> netif_receive_skb).
+ * Where that sits on the receive path (net/core/dev.c __netif_receive_skb_core): after
+ * GRO and RPS (sch_handle_ingress runs on the CPU that processes the skb), before the
+ * netfilter ingress hook, so the software flowtable's packets are shaped too; frames the
+ * PPE or WED forwards never reach the CPU and are not.  The router owns q (its drops come
+ * back through the drop callback, reason SIM_DROP_INGRESS_QDISC).  Returns -1 for an
+ * unknown port or a port that already has one.
+ */
+int sim_router_set_port_ingress(struct sim_router *sr, u16 ifindex, struct qdisc *q);
+/* The ingress (ifb) qdisc of a port, or NULL. */
+struct qdisc *sim_router_port_ingress_qdisc(struct sim_router *sr, u16 ifindex);
+
 /* A frame has been fully received on port ifindex. */
 void sim_router_rx(struct sim_router *sr, u16 ifindex, struct sim_pkt *p);
 
@@ -151,10 +167,14 @@ enum sim_router_drop {
 	SIM_DROP_BACKLOG,           /* RPS backlog full */
 	SIM_DROP_QDISC,             /* egress qdisc drop (limit or AQM) */
 	SIM_DROP_HW_FIFO,           /* hardware egress queue full */
+	SIM_DROP_INGRESS_QDISC,     /* ingress (ifb) qdisc drop (limit or AQM) */
 };
 
 struct sim_router_stats {
 	u64 rx_frames, rx_ring_drops, backlog_drops, qdisc_drops, hw_fifo_drops;
+	u64 ingress_qdisc_drops;    /* packets the ingress (ifb) qdiscs dropped */
+	u64 ifb_redirects;          /* skbs redirected to an ifb (a GRO aggregate counts once,
+				     * or per segment where the ifb's cake splits it) */
 	u64 gro_merged;             /* segments that joined an aggregate */
 	u64 polls, irqs;
 	u64 napi_repolls;           /* polls a NAPI made again before napi_complete because

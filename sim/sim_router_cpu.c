@@ -107,17 +107,31 @@ static u32 rps_pick(u32 mask, u32 hash)
 	return 0;
 }
 
+/* the CPUs RPS steers a port's skbs to (0: none) */
+static u32 port_rps_mask(const struct sim_router *sr, const struct sr_port *pt)
+{
+	u32 mask = pt->rps_set ? pt->rps_mask :
+		   sr->cpu.rps ? (1u << sr->cpu.cores) - 1 : 0;
+
+	return mask & ((1u << sr->cpu.cores) - 1);
+}
+
+struct sr_core *sr_rx_core(struct sim_router *sr, const struct sr_port *pt,
+			   const struct fs_tuple *t)
+{
+	u32 mask = port_rps_mask(sr, pt);
+
+	if (mask)
+		return &sr->cores[rps_pick(mask, rps_hash(sr, t))];
+	return &sr->cores[pt->irq_core];
+}
+
 /* An skb leaving GRO: to the core RPS picks for its flow, or processed here. */
 void sr_gro_deliver(struct sim_router *sr, struct sr_core *c, struct sr_port *pt,
 		    struct sim_pkt *head, u32 segs, u64 now)
 {
-	struct sr_core *target = c;
-	u32 mask = pt->rps_set ? pt->rps_mask :
-		   sr->cpu.rps ? (1u << sr->cpu.cores) - 1 : 0;
+	struct sr_core *target = sr_rx_core(sr, pt, &head->hdr.t);
 
-	mask &= (1u << sr->cpu.cores) - 1;
-	if (mask)
-		target = &sr->cores[rps_pick(mask, rps_hash(sr, &head->hdr.t))];
 	if (target != c) {
 		struct sim_pkt *s;
 		u32 len = 0;

@@ -9,7 +9,8 @@
  *                     (GRO, process_backlog) and the core's run of the packet;
  *   sim_router_cpu.c  which CPU does the work and what it costs it: charging with SMT
  *                     sharing, RPS, OpenWrt packet steering;
- *   sim_router_tx.c   the way out: egress qdisc, hardware FIFO, links at line rate.
+ *   sim_router_tx.c   the way out: egress qdisc, hardware FIFO, links at line rate;
+ *   sim_router_ifb.c  ingress shaping: the detour of a port's skbs through an ifb.
  *
  * Invariants (of the whole machine):
  *  - a packet is in exactly one place: a ring, a backlog, a GRO chain, an egress event, a
@@ -85,6 +86,10 @@ struct sr_port {
 	u64 mod_deadline;           /* when it fires (stale timer events are ignored) */
 	u8 dim_on;                  /* net_dim adapts mod_delay_ns (mtk_dim_rx) */
 	struct sr_dim dim;
+	/* ingress shaping through an ifb (sim_router_set_port_ingress; sim_router_ifb.c) */
+	struct qdisc *ifb_q;
+	u32 ifb_inflight;           /* skbs the ifb handed back and no core has run yet */
+	u8 ifb_wake_pending;        /* a shaper wake-up of the ifb is scheduled */
 };
 
 struct sr_core {
@@ -123,13 +128,23 @@ void sr_process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64
 
 /* sim_router_cpu.c */
 void sr_core_charge(struct sim_router *sr, struct sr_core *c, u64 start, u64 cycles);
+/* the core that runs an skb of port pt with tuple t: RPS's pick, or the NAPI core */
+struct sr_core *sr_rx_core(struct sim_router *sr, const struct sr_port *pt,
+			   const struct fs_tuple *t);
 void sr_gro_deliver(struct sim_router *sr, struct sr_core *c, struct sr_port *pt,
 		    struct sim_pkt *head, u32 segs, u64 now);
+
+/* sim_router_ifb.c */
+bool sr_ifb_redirect(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u32 segs,
+		     u32 len, u64 now, bool steered);
+void sr_ifb_returned(struct sim_router *sr, struct sim_pkt *p, u64 now);
 
 /* sim_router_tx.c */
 void sr_port_kick(struct sr_port *pt, u64 now);
 void sr_egress_event(struct engine *eng, engine_arg a, engine_arg b);
 void sr_qdisc_dropped(void *ctx, struct qdisc_pkt *qp, enum qdisc_drop_reason why, u64 now);
+/* what a qdisc costs the host for an skb of segs segments; *split: it queues them apart */
+u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs, bool *split);
 
 /* ------------------------------------------------------------------ rings ---- */
 

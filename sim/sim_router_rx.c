@@ -97,18 +97,8 @@ static u64 host_tx_cycles(const struct sim_router *sr, const struct sr_port *out
 	for (i = 0; i < h0->num_encap; i++)
 		pppoe |= h0->encap[i].proto == FS_ETH_P_PPP_SES;
 
-	if (out->q && !strcmp(out->q->ops->kind, "fq_codel")) {
-		c += h->qdisc_fq_codel;
-	} else if (out->q && !strcmp(out->q->ops->kind, "cake")) {
-		u64 rate = out->q->params.rate_bps;
-
-		if (n > 1 && rate && rate <= 1000000000ULL) {
-			c += (u64)n * (h->qdisc_cake + h->gso_segment_cycles);
-			segmented = true;
-		} else {
-			c += h->qdisc_cake;
-		}
-	}
+	if (out->q)
+		c += sr_qdisc_cycles(sr, out->q, n, &segmented);
 	if (n > 1 && !segmented && (out->wlan || !h->tso || pppoe)) {
 		c += (u64)n * h->gso_segment_cycles;
 		segmented = true;
@@ -156,6 +146,14 @@ void sr_process(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p, u64
 		seg_len[n++] = s->hdr.len;
 		total += s->hdr.len;
 		payload += s->hdr.payload;
+	}
+	/* sch_handle_ingress: a port with ingress shaping sends the skb round its ifb first;
+	 * back from there it has paid its driver receive already */
+	if (p->flags & SIM_PKT_IFB) {
+		sr_ifb_returned(sr, p, now);
+		steered = true;
+	} else if (sr_ifb_redirect(sr, c, p, n, total, now, steered)) {
+		return;
 	}
 	if (n > 1) {
 		/* the aggregate is one big segment: conntrack's window tracking must see all

@@ -12,6 +12,8 @@
  *  - every frame leaves through the tx callback (or back to the pool without one), every
  *    qdisc drop through the drop callback: nothing is lost silently.
  */
+#include <string.h>
+
 #include "sim_router_internal.h"
 
 /* skb->len at the device: L2 header + L3 packet (no FCS) */
@@ -128,6 +130,33 @@ void sr_egress_event(struct engine *eng, engine_arg a, engine_arg b)
 		egress_enqueue(sr, pt, p, now);
 		p = next;
 	}
+}
+
+/*
+ * What a qdisc costs the host per skb of segs segments (the profile's host.qdisc figures):
+ * fq_codel once per skb (sch_fq_codel.c keeps a GSO skb whole); htb with its fq_codel leaf
+ * once per skb (sch_htb.c charges a GSO skb's qdisc_pkt_len whole); a shaping cake at or
+ * below 1 Gbit/s splits GSO skbs and queues each segment (sch_cake.c cake_enqueue,
+ * CAKE_FLAG_SPLIT_GSO below CAKE_SPLIT_GSO_THRESHOLD), so it pays segmentation and its
+ * cost per segment (*split set); pfifo costs nothing the driver's transmit does not.
+ */
+u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs, bool *split)
+{
+	const struct soc_host *h = &sr->host;
+	const char *kind = q->ops->kind;
+
+	*split = false;
+	if (!strcmp(kind, "fq_codel"))
+		return h->qdisc_fq_codel;
+	if (!strcmp(kind, "htb"))
+		return h->qdisc_htb_fq_codel;
+	if (strcmp(kind, "cake"))
+		return 0;
+	if (segs > 1 && q->params.rate_bps && q->params.rate_bps <= 1000000000ULL) {
+		*split = true;
+		return (u64)segs * (h->qdisc_cake + h->gso_segment_cycles);
+	}
+	return h->qdisc_cake;
 }
 
 void sr_qdisc_dropped(void *ctx, struct qdisc_pkt *qp, enum qdisc_drop_reason why, u64 now)

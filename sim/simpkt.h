@@ -35,6 +35,7 @@ struct sim_pkt {
 
 /* sim_pkt.flags */
 #define SIM_PKT_MISDELIVERED 0x01 /* hardware sent it to a port the destination left */
+#define SIM_PKT_IFB 0x02          /* came back from its port's ifb: ingress shaping is done */
 
 struct sim_pkt_slab;
 

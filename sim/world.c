@@ -463,6 +463,33 @@ static struct qdisc *port_qdisc(struct world *w, u32 i, struct yu_diag *d)
 	return q;
 }
 
+/* Ingress shaping of a physical port (scn_port.ingress: the qdisc of its ifb). */
+static int port_ingress(struct world *w, u32 i, u16 ifindex, struct yu_diag *d)
+{
+	const struct scenario *s = w->s;
+	const struct scn_port *p = &s->ports[i];
+	struct qdisc_params params;
+	struct qdisc *q;
+	char err[160];
+
+	if (!p->ingress.configured)
+		return 0;
+	params = p->ingress.params;
+	params.seed = w->opts.seed;
+	params.stream = 2000 + i;
+	q = qdisc_create(p->ingress.kind, &params, qdisc_drop_unowned, w, err, sizeof(err));
+	if (!q) {
+		yu_error_at(d, s->file, p->line, p->col, "port '%s': ingress_qdisc: %s", p->name,
+			    err);
+		return -1;
+	}
+	if (sim_router_set_port_ingress(w->sr, ifindex, q)) {
+		qdisc_destroy(q, 0);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * router.packet_steering: the devices packet-steering.uc sees are the SoC's Ethernet
  * (every GMAC is a netdev of one platform device; DSA user ports are uppers of their
@@ -588,6 +615,8 @@ static int build_machine(struct world *w, struct yu_diag *d)
 			wp->q = NULL;
 			return -1;
 		}
+		if (port_ingress(w, i, wp->ifindex, d))
+			return -1;
 		if (!wlan && hp->rx_irq_delay_us)
 			port_irq_moderation(w, wp->ifindex, hp);
 		/*

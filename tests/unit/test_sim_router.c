@@ -20,6 +20,8 @@ struct world {
 	struct sim_router *sr;
 	u64 delivered[2];        /* [0]: the probe flow, [1]: everything else */
 	u64 dropped;
+	u64 until;               /* delivered_until counts deliveries up to this time */
+	u64 delivered_until;
 };
 
 static void on_tx(void *ctx, u16 ifindex, struct sim_pkt *p, u64 now, bool misdelivered)
@@ -28,6 +30,8 @@ static void on_tx(void *ctx, u16 ifindex, struct sim_pkt *p, u64 now, bool misde
 
 	if (!misdelivered)
 		w->delivered[p->flow ? 1 : 0]++;
+	if (!misdelivered && now <= w->until)
+		w->delivered_until++;
 	sim_pkt_free(&w->pool, p);
 }
 
@@ -279,6 +283,103 @@ static void test_fq_codel_cycles_charged(void)
 	}
 	/* the same packets at the same times: the difference is the qdisc, 1000 per packet */
 	g_assert_cmpuint(cycles[1] - cycles[0], ==, 1000 * sent);
+}
+
+/* A cake at `rate` bit/s (0: unlimited) behind the LAN port's ingress (its ifb). */
+static void add_ingress_cake(struct world *w, u64 rate)
+{
+	struct qdisc_params p;
+	struct qdisc *q;
+	char err[128];
+
+	g_assert_cmpint(qdisc_params_init(&p, "cake", err, sizeof(err)), ==, 0);
+	p.rate_bps = rate;
+	q = qdisc_create("cake", &p, no_drop, NULL, err, sizeof(err));
+	g_assert_nonnull(q);
+	g_assert_cmpint(sim_router_set_port_ingress(w->sr, w->lab.lan, q), ==, 0);
+	g_assert_true(sim_router_port_ingress_qdisc(w->sr, w->lab.lan) == q);
+}
+
+/* Ingress shaping costs the CPU the redirect and the ifb's qdisc per skb, and a softirq
+ * pass (a backlog poll) per batch the ifb hands back; nothing else changes. */
+static void test_ingress_shaping_cycles(void)
+{
+	struct soc_host host;
+	u64 cycles[2], polls = 0, sent = 0;
+	int k;
+
+	memset(&host, 0, sizeof(host));
+	host.ifb_redirect = 700;
+	host.qdisc_cake = 900;
+	for (k = 0; k < 2; k++) {
+		struct world w;
+		struct source probe = { &w, 5000, 1000, 0, 2000000, TU_SEC(3), 0 };
+		const struct sim_router_stats *st;
+
+		world_init_host(&w, "none", &host, false);
+		if (k)
+			add_ingress_cake(&w, 0);
+		run_sources(&w, &probe, NULL);
+		st = sim_router_get_stats(w.sr);
+		cycles[k] = st->cycles[0];
+		g_assert_cmpuint(w.delivered[0], ==, probe.sent);
+		g_assert_cmpuint(st->ifb_redirects, ==, k ? probe.sent : 0);
+		g_assert_cmpuint(st->ingress_qdisc_drops, ==, 0);
+		polls = st->backlog_polls;
+		sent = probe.sent;
+		if (k) {
+			/* a second ingress qdisc, or one on a port the router does not have */
+			g_assert_cmpint(sim_router_set_port_ingress(w.sr, w.lab.lan, NULL), ==, -1);
+			g_assert_cmpint(sim_router_set_port_ingress(w.sr, 999, NULL), ==, -1);
+			g_assert_null(sim_router_port_ingress_qdisc(w.sr, w.lab.wan));
+		}
+		world_free(&w);
+	}
+	/* 500 packets a second: each comes back from the ifb alone, one pass each */
+	g_assert_cmpuint(polls, ==, sent);
+	g_assert_cmpuint(cycles[1] - cycles[0], ==, (700 + 900) * sent + 2000 * polls);
+}
+
+/* 40 Mbit/s offered to a 20 Mbit/s ingress shaper: what leaves is the shaper's rate (cake
+ * counts the 1014-byte frame), the rest is dropped in the ifb's qdisc; on the PPE path the
+ * bound flow never reaches the CPU, so the shaper does not see it (HFO bypasses SQM). */
+static u64 delivered_through_ingress_shaper(const char *offload, u64 *ifb_drops)
+{
+	struct world w;
+	struct source probe = { &w, 5000, 1000, 0, 202800, TU_SEC(3), 0 };
+	u64 got;
+
+	world_mhz = 2000;           /* the CPU out of the way */
+	world_init(&w, offload);
+	w.until = TU_SEC(3);        /* while frames arrive (the queue drains after) */
+	add_ingress_cake(&w, 20 * MBIT);
+	run_sources(&w, &probe, NULL);
+	got = w.delivered_until;
+	*ifb_drops = sim_router_get_stats(w.sr)->ingress_qdisc_drops;
+	g_assert_cmpuint(w.delivered[0] + w.dropped, ==, probe.sent);   /* ifb drops are among them */
+	g_assert_cmpuint(*ifb_drops, <=, w.dropped);
+	world_free(&w);
+	world_mhz = 580;
+	return got;
+}
+
+static void test_ingress_shaping_paces(void)
+{
+	/* frames from 1 ms to 3 s: 20e6 / (1014 * 8) per second leave meanwhile */
+	double expect = 2.999 * 20e6 / (1014 * 8), got;
+	u64 drops, sent = (TU_SEC(3) - TU_MS(1)) / 202800 + 1;
+
+	got = (double)delivered_through_ingress_shaper("none", &drops);
+	g_test_message("shaped: %.0f delivered (expected %.0f), %llu dropped in the ifb", got,
+		       expect, (unsigned long long)drops);
+	g_assert_cmpfloat(got, >, expect * 0.99);
+	g_assert_cmpfloat(got, <, expect * 1.01);
+	g_assert_cmpuint(drops, >, sent / 3);
+	/* bound in the PPE after its first packets: nearly everything passes */
+	got = (double)delivered_through_ingress_shaper("hw", &drops);
+	g_test_message("hw: %.0f delivered of %llu, %llu dropped in the ifb", got,
+		       (unsigned long long)sent, (unsigned long long)drops);
+	g_assert_cmpfloat(got, >, sent * 0.95);
 }
 
 /* A burst of TCP segments of two flows, interleaved A B A B ..., in one RX ring. */
@@ -670,6 +771,9 @@ int main(int argc, char **argv)
 			test_hardware_offload_keeps_the_probe);
 	g_test_add_func("/sim_router/paths_counted_per_flow", test_paths_counted_per_flow);
 	g_test_add_func("/sim_router/fq_codel_cycles_charged", test_fq_codel_cycles_charged);
+	g_test_add_func("/sim_router/ingress_shaping_cycles", test_ingress_shaping_cycles);
+	g_test_add_func("/sim_router/ingress_shaping_paces_and_hfo_bypasses_it",
+			test_ingress_shaping_paces);
 	g_test_add_func("/sim_router/gro_interleaved_flows", test_gro_interleaved_flows);
 	g_test_add_func("/sim_router/port_without_gro_merges_nothing", test_port_without_gro);
 	g_test_add_func("/sim_router/irq_moderation_batches_frames",
