@@ -99,6 +99,10 @@ static const struct cal_row rows[] = {
 	 * 1-8), so a pass would only show the file's seed was lucky (docs/calibration.md) */
 	{ "/calibration/row17/mt7621-none", "row17-mt7621-none.yaml", "17",
 	  900, 65, CPU_ALL, false, false, false },
+	/* the same with SQM simple.qos (HTB + fq_codel, ingress through an ifb), where
+	 * `qdisc.htb_fq_codel` comes from; seed-dependent like the first figure */
+	{ "/calibration/row17/mt7621-sqm", "row17-mt7621-sqm.yaml", "17 SQM",
+	  650, 80, CPU_ALL, false, false, false },
 	/* no offload, as OpenWrt 22.03 ships: k(cortex-a53) is fitted here (round 6) */
 	{ "/calibration/row40/mt7622-wifi-no-wed", "row40-mt7622-wifi-down.yaml", "40 none",
 	  800, 56, CPU_ALL, true, true, false },
@@ -123,6 +127,13 @@ static const struct cal_row rows[] = {
 	  2800, 0, CPU_NONE, true, false, true },
 	{ "/calibration/heldout/row25/mt7988-none-4", "row25-mt7988-none-4.yaml", "25 none4",
 	  3100, 0, CPU_NONE, true, false, true },
+	/* row 35: SQM layer_cake 600/20, the download shaped through an ifb; one core bound.
+	 * The report does not say whether offloading was on: the software flowtable reading
+	 * is within 15%, OpenWrt's default (none) is not (docs/calibration.md, round 7) */
+	{ "/calibration/heldout/row35/mt7622-cake-ingress-sfo", "row35-mt7622-cake-ingress-sfo.yaml",
+	  "35 SFO", 420, 0, CPU_BOUND, true, true, true },
+	{ "/calibration/heldout/row35/mt7622-cake-ingress", "row35-mt7622-cake-ingress.yaml",
+	  "35 none", 420, 0, CPU_BOUND, false, true, true },
 	{ "/calibration/heldout/row44/mt7622-hfo-down", "row44-mt7622-hfo-down.yaml", "44 down",
 	  888, 0, CPU_NONE, true, false, true },
 	{ "/calibration/heldout/row44/mt7622-hfo-up", "row44-mt7622-hfo-up.yaml", "44 up",
