@@ -24,6 +24,8 @@ static const char *const drop_names[D__COUNT] = {
 	"misdelivered",
 };
 
+G_STATIC_ASSERT(D__COUNT <= G_N_ELEMENTS(((struct run *)0)->prev_drops));
+
 static void drop_counters(const struct run *r, u64 out[D__COUNT])
 {
 	const struct sim_router_stats *st = sim_router_get_stats(r->w->sr);

@@ -69,7 +69,7 @@ struct run {
 	struct sim_router_stats prev_sr;
 	u64 *prev_item_bytes;       /* per item: delivered payload bytes at the last sample */
 	u64 *prev_qdisc_drops;      /* per port */
-	u64 prev_drops[8];          /* drop counters at the last sample (run.c's order) */
+	u64 prev_drops[16];         /* drop counters at the last sample (run.c's order) */
 	struct run_peaks peaks;
 	/* snapshots: next index into each scenario snapshot's list / next periodic time */
 	u32 *snap_at_idx;

@@ -87,7 +87,7 @@ static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn
 	static const char *const kinds[] = { "fq_codel", "cake", "htb", "pfifo", "noqueue", NULL };
 	const struct yu_node *kind;
 	char err[256];
-	uint32_t i;
+	uint32_t i, errors;
 
 	q->configured = true;
 	kind = n->kind == YU_MAP ? yu_get(n, "kind") : n;
@@ -122,6 +122,7 @@ static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn
 			ERR(l, n, "%s: %s", what, err);
 		return;
 	}
+	errors = l->d->errors;
 	for (i = 0; i < n->n_pairs; i++) {
 		const struct yu_node *k = n->pairs[i].key, *v = n->pairs[i].value;
 		const char *val = NULL;
@@ -142,8 +143,9 @@ static void load_qdisc(struct scn_loader *l, const struct yu_node *n, struct scn
 		if (qdisc_params_set(&q->params, q->kind, k->text, val, err, sizeof(err)))
 			ERR(l, val ? v : k, "%s: %s", what, err);
 	}
-	/* options that only make sense together (htb needs a rate): here, with a line */
-	if (qdisc_params_check(&q->params, q->kind, err, sizeof(err)))
+	/* options that only make sense together (htb needs a rate): here, with a line, once
+	 * every option read */
+	if (l->d->errors == errors && qdisc_params_check(&q->params, q->kind, err, sizeof(err)))
 		ERR(l, n, "%s: %s", what, err);
 }
 

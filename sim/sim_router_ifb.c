@@ -14,8 +14,9 @@
  *   (tc_skip_classify), then the netfilter ingress hook (the flowtable) and forwarding.
  *
  *  - the redirect and the enqueue run on the CPU that processes the skb, before any of
- *    the forward path: it pays `ifb_redirect` per skb and the qdisc's own cycles
- *    (sr_qdisc_cycles: per skb, or per segment where cake splits a GRO aggregate);
+ *    the forward path: it pays `ifb_redirect` and the qdisc's own cycles per skb, or per
+ *    segment where cake splits a GRO aggregate (sr_qdisc_cycles; the ifb's transmit and
+ *    tasklet then run once per segment, which `ifb_redirect` stands for too);
  *  - the skb leaves the qdisc at the shaper's pace for the CPU that runs the rest of its
  *    path: the one RPS picks (process_backlog), or without RPS the NAPI's CPU, where the
  *    ifb's tasklet runs it in the softirq passes it shares with the NAPI polls; both
@@ -23,7 +24,9 @@
  *  - the ifb stops taking skbs from its qdisc while TX_Q_LIMIT (32, ifb.c, its
  *    tx_queue_len) of them wait for a CPU (netif_tx_stop_queue in ifb_xmit, woken by the
  *    tasklet): when the CPU cannot keep up, the queue builds in the qdisc, where the AQM
- *    sees it, not in an unmanaged backlog.
+ *    sees it.  Simplification: with RPS the real tasklet empties its queue into the
+ *    target's backlog at once, so there the queue could build in the backlog instead;
+ *    here it is held to 32 either way.
  *
  * Invariants:
  *  - an skb goes round the ifb at most once (SIM_PKT_IFB marks its return);
@@ -80,7 +83,10 @@ static void ifb_kick(struct sr_port *pt, u64 now)
 		p = qp->data;
 		c = sr_rx_core(sr, pt, &p->hdr.t);
 		if (!sr_ring_push(&c->backlog, p)) {
-			sr->st.backlog_drops++;
+			struct sim_pkt *s;
+
+			for (s = p; s; s = s->next)
+				sr->st.backlog_drops++;     /* per segment, as RPS counts */
 			sr_drop(sr, p, SIM_DROP_BACKLOG, now);
 			continue;
 		}
@@ -172,8 +178,16 @@ void sr_ifb_returned(struct sim_router *sr, struct sim_pkt *p, u64 now)
 	if (!pt || !pt->ifb_q || !pt->ifb_inflight)
 		return;
 	pt->ifb_inflight--;
-	if (pt->ifb_inflight == SR_IFB_TXQ - 1)
-		ifb_kick(pt, now);
+	/*
+	 * netif_tx_wake_queue: the ifb may take from its qdisc again.  Not from here: this
+	 * runs inside the core's poll, before the skb is charged, and what the ifb hands
+	 * on goes to this very core, whose next poll must wait for that charge.  An event
+	 * at `now` runs after the poll, when busy_until is final.
+	 */
+	if (pt->ifb_inflight == SR_IFB_TXQ - 1 && !pt->ifb_wake_pending) {
+		pt->ifb_wake_pending = 1;
+		engine_schedule(sr->eng, now, ifb_wake, ENGINE_PTR(pt), ENGINE_NOARG);
+	}
 }
 
 static void ifb_dropped(void *ctx, struct qdisc_pkt *qp, enum qdisc_drop_reason why, u64 now)
