@@ -95,39 +95,30 @@ static void ifb_kick(struct sr_port *pt, u64 now)
 	}
 }
 
-/* Into the ifb's qdisc, when the redirecting core has done the redirect (b: the port). */
+/* Into the ifb's qdisc, when the redirecting core has done the redirect (b: the port):
+ * one skb (a GSO aggregate's qdisc_pkt_len counts every segment's headers), or each
+ * segment on its own where the qdisc splits it. */
 static void ifb_enqueue_event(struct engine *eng, engine_arg a, engine_arg b)
 {
-	struct sim_pkt *p = a.p;
+	struct sim_pkt *p = a.p, *s;
 	struct sr_port *pt = b.p;
 	u64 now = engine_now(eng);
-	bool split = p->flags & SIM_PKT_IFB && p->next;
-	struct sim_pkt *s;
-	u32 len = 0;
+	u32 segs = 0, len = 0;
 
-	p->flags &= (u8)~SIM_PKT_IFB;
-	if (!split) {
-		/* one skb: a GSO aggregate's qdisc_pkt_len counts every segment's headers */
-		for (s = p; s; s = s->next) {
-			s->flags |= SIM_PKT_IFB;
-			len += sim_pkt_l2_len(&s->hdr) + s->hdr.len;
-		}
-		p->q.len = len;
-		p->q.mac_len = (u16)sim_pkt_l2_len(&p->hdr);
-		p->q.hash = sr_flow_hash(&p->hdr.t);
-		p->q.ecn = 0;
+	for (s = p; s; s = s->next) {
+		s->flags |= SIM_PKT_IFB;
+		segs++;
+		len += sim_pkt_l2_len(&s->hdr) + s->hdr.len;
+	}
+	if (!sr_qdisc_splits(pt->ifb_q, segs)) {
+		sr_qdisc_pkt_fill(p, len);
 		qdisc_enqueue(pt->ifb_q, &p->q, now);
 	} else {
-		/* cake's GSO split: every segment is its own skb from here on */
 		while (p) {
 			struct sim_pkt *next = p->next;
 
 			p->next = NULL;
-			p->flags |= SIM_PKT_IFB;
-			p->q.len = sim_pkt_l2_len(&p->hdr) + p->hdr.len;
-			p->q.mac_len = (u16)sim_pkt_l2_len(&p->hdr);
-			p->q.hash = sr_flow_hash(&p->hdr.t);
-			p->q.ecn = 0;
+			sr_qdisc_pkt_fill(p, sim_pkt_l2_len(&p->hdr) + p->hdr.len);
 			qdisc_enqueue(pt->ifb_q, &p->q, now);
 			p = next;
 		}
@@ -146,22 +137,17 @@ bool sr_ifb_redirect(struct sim_router *sr, struct sr_core *c, struct sim_pkt *p
 		     u32 len, u64 now, bool steered)
 {
 	struct sr_port *pt = p->hdr.iif < FS_NETDEV_MAX ? sr->by_ifindex[p->hdr.iif] : NULL;
-	bool split;
+	u32 skbs;
 	u64 cycles;
 
 	if (!pt || !pt->ifb_q)
 		return false;
-	cycles = sr_qdisc_cycles(sr, pt->ifb_q, segs, &split);
-	cycles += (u64)(split ? segs : 1) * sr->host.ifb_redirect;
+	skbs = sr_qdisc_splits(pt->ifb_q, segs) ? segs : 1;
+	cycles = sr_qdisc_cycles(sr, pt->ifb_q, segs) + (u64)skbs * sr->host.ifb_redirect;
 	if (!steered)
 		cycles += sr_napi_share(sr, segs, FS_MIN(len, 65535u));
 	sr_core_charge(sr, c, now, cycles);
-	sr->st.ifb_redirects += split ? segs : 1;
-	/* the head's flag carries the split decision to the enqueue event */
-	if (split)
-		p->flags |= SIM_PKT_IFB;
-	else
-		p->flags &= (u8)~SIM_PKT_IFB;
+	sr->st.ifb_redirects += skbs;
 	engine_schedule(sr->eng, c->busy_until, ifb_enqueue_event, ENGINE_PTR(p),
 			ENGINE_PTR(pt));
 	return true;

@@ -143,8 +143,9 @@ void sr_ifb_returned(struct sim_router *sr, struct sim_pkt *p, u64 now);
 void sr_port_kick(struct sr_port *pt, u64 now);
 void sr_egress_event(struct engine *eng, engine_arg a, engine_arg b);
 void sr_qdisc_dropped(void *ctx, struct qdisc_pkt *qp, enum qdisc_drop_reason why, u64 now);
-/* what a qdisc costs the host for an skb of segs segments; *split: it queues them apart */
-u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs, bool *split);
+/* whether q queues an skb's segments apart, and what q costs the host for the skb */
+bool sr_qdisc_splits(const struct qdisc *q, u32 segs);
+u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs);
 
 /* ------------------------------------------------------------------ rings ---- */
 
@@ -182,6 +183,15 @@ static inline u32 sr_flow_hash(const struct fs_tuple *t)
 	x *= 0x85ebca6bu;
 	x ^= x >> 13;
 	return x;
+}
+
+/* Ready p's qdisc linkage for a queue: len bytes as the qdisc counts them (skb->len). */
+static inline void sr_qdisc_pkt_fill(struct sim_pkt *p, u32 len)
+{
+	p->q.len = len;
+	p->q.mac_len = (u16)sim_pkt_l2_len(&p->hdr);
+	p->q.hash = sr_flow_hash(&p->hdr.t);
+	p->q.ecn = 0;
 }
 
 /* Hand a packet (or a chain of them: a GRO aggregate) back through the drop callback. */

@@ -97,8 +97,10 @@ static u64 host_tx_cycles(const struct sim_router *sr, const struct sr_port *out
 	for (i = 0; i < h0->num_encap; i++)
 		pppoe |= h0->encap[i].proto == FS_ETH_P_PPP_SES;
 
-	if (out->q)
-		c += sr_qdisc_cycles(sr, out->q, n, &segmented);
+	if (out->q) {
+		c += sr_qdisc_cycles(sr, out->q, n);
+		segmented = sr_qdisc_splits(out->q, n);
+	}
 	if (n > 1 && !segmented && (out->wlan || !h->tso || pppoe)) {
 		c += (u64)n * h->gso_segment_cycles;
 		segmented = true;

@@ -105,10 +105,7 @@ void sr_port_kick(struct sr_port *pt, u64 now)
 static void egress_enqueue(struct sim_router *sr, struct sr_port *pt, struct sim_pkt *p,
 			   u64 now)
 {
-	p->q.len = frame_len(&p->hdr);
-	p->q.mac_len = (u16)sim_pkt_l2_len(&p->hdr);
-	p->q.hash = sr_flow_hash(&p->hdr.t);
-	p->q.ecn = 0;
+	sr_qdisc_pkt_fill(p, frame_len(&p->hdr));
 	/* the qdisc's drop callback returns dropped packets to us */
 	qdisc_enqueue(pt->q, &p->q, now);
 	sr_port_kick(pt, now);
@@ -133,29 +130,36 @@ void sr_egress_event(struct engine *eng, engine_arg a, engine_arg b)
 }
 
 /*
+ * Whether q queues the segments of an skb of segs segments apart: a shaping cake at or
+ * below 1 Gbit/s splits GSO skbs (sch_cake.c cake_enqueue, CAKE_FLAG_SPLIT_GSO below
+ * CAKE_SPLIT_GSO_THRESHOLD); every other kind keeps the skb whole.
+ */
+bool sr_qdisc_splits(const struct qdisc *q, u32 segs)
+{
+	return segs > 1 && !strcmp(q->ops->kind, "cake") && q->params.rate_bps &&
+	       q->params.rate_bps <= 1000000000ULL;
+}
+
+/*
  * What a qdisc costs the host per skb of segs segments (the profile's host.qdisc figures):
  * fq_codel once per skb (sch_fq_codel.c keeps a GSO skb whole); htb with its fq_codel leaf
- * once per skb (sch_htb.c charges a GSO skb's qdisc_pkt_len whole); a shaping cake at or
- * below 1 Gbit/s splits GSO skbs and queues each segment (sch_cake.c cake_enqueue,
- * CAKE_FLAG_SPLIT_GSO below CAKE_SPLIT_GSO_THRESHOLD), so it pays segmentation and its
- * cost per segment (*split set); pfifo costs nothing the driver's transmit does not.
+ * once per skb (sch_htb.c charges a GSO skb's qdisc_pkt_len whole); cake once per skb, or
+ * per segment with the segmentation where it splits (sr_qdisc_splits); pfifo costs nothing
+ * the driver's transmit does not.
  */
-u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs, bool *split)
+u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs)
 {
 	const struct soc_host *h = &sr->host;
 	const char *kind = q->ops->kind;
 
-	*split = false;
 	if (!strcmp(kind, "fq_codel"))
 		return h->qdisc_fq_codel;
 	if (!strcmp(kind, "htb"))
 		return h->qdisc_htb_fq_codel;
 	if (strcmp(kind, "cake"))
 		return 0;
-	if (segs > 1 && q->params.rate_bps && q->params.rate_bps <= 1000000000ULL) {
-		*split = true;
+	if (sr_qdisc_splits(q, segs))
 		return (u64)segs * (h->qdisc_cake + h->gso_segment_cycles);
-	}
 	return h->qdisc_cake;
 }
 
