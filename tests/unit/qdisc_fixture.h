@@ -180,7 +180,8 @@ static inline void h_try_send(struct harness *h)
 			h_tx_done, ENGINE_PTR(h), ENGINE_PTR(p));
 }
 
-static inline void h_offer(struct harness *h, u32 flow, u32 len, u16 mac_len, u8 ecn)
+/* take a packet from the pool without offering it */
+static inline struct tpkt *h_take(struct harness *h, u32 flow, u32 len, u16 mac_len)
 {
 	struct tpkt *p = h->free;
 
@@ -191,9 +192,17 @@ static inline void h_offer(struct harness *h, u32 flow, u32 len, u16 mac_len, u8
 	p->qp.data = p;
 	p->qp.len = len;
 	p->qp.mac_len = mac_len;
-	p->qp.ecn = ecn;
 	p->qp.hash = 0x9e3779b9u * (flow + 1); /* distinct queues for distinct flows */
 	h->outstanding++;
+	return p;
+}
+
+/* take a packet from the pool and enqueue it now; the link sends when it can */
+static inline void h_offer(struct harness *h, u32 flow, u32 len, u16 mac_len, u8 ecn)
+{
+	struct tpkt *p = h_take(h, flow, len, mac_len);
+
+	p->qp.ecn = ecn;
 	qdisc_enqueue(h->q, &p->qp, engine_now(h->eng));
 	h_try_send(h);
 }
@@ -251,23 +260,6 @@ static inline void expect_param_error(const char *kind, const char *const *argv,
 	qdisc_params_init(&p, kind, NULL, 0);
 	g_assert_cmpint(qdisc_params_parse(&p, kind, argc, argv, err, sizeof(err)), ==, -1);
 	g_assert_cmpstr(err, ==, msg);
-}
-
-/* take a packet from the pool without offering it */
-static inline struct tpkt *h_take(struct harness *h, u32 flow, u32 len, u16 mac_len)
-{
-	struct tpkt *p = h->free;
-
-	g_assert_nonnull(p);
-	h->free = p->free_next;
-	memset(&p->qp, 0, sizeof(p->qp));
-	p->flow = flow;
-	p->qp.data = p;
-	p->qp.len = len;
-	p->qp.mac_len = mac_len;
-	p->qp.hash = 0x9e3779b9u * (flow + 1);
-	h->outstanding++;
-	return p;
 }
 
 static inline void h_give_back(struct harness *h, struct tpkt *p)

@@ -62,6 +62,20 @@ static void no_drop(void *ctx, struct qdisc_pkt *pkt, enum qdisc_drop_reason why
 static u32 world_mhz = 580;
 static u64 world_rate = 100 * MBIT;   /* both ports' line rate */
 
+/* The test router's costs: cycles per path roughly as calibration.md A.4 derives. */
+static void world_config(struct router_config *cfg)
+{
+	router_config_default(cfg);
+	cfg->cost.rx_napi = 4000;
+	cfg->cost.ip_forward = 14000;
+	cfg->cost.conntrack = 9000;
+	cfg->cost.nft_chain = 1000;
+	cfg->cost.nft_rule = 500;
+	cfg->cost.flowtable = 11000;
+	cfg->cost.tx_eth = 4000;
+	cfg->cost.hw_residual = 0;
+}
+
 static void world_init_gro(struct world *w, const char *offload, const struct soc_host *host,
 			   bool wan_fq_codel, u32 gro_segs)
 {
@@ -74,15 +88,7 @@ static void world_init_gro(struct world *w, const char *offload, const struct so
 	struct qdisc *q = NULL;
 
 	memset(w, 0, sizeof(*w));
-	router_config_default(&cfg);
-	cfg.cost.rx_napi = 4000;
-	cfg.cost.ip_forward = 14000;
-	cfg.cost.conntrack = 9000;
-	cfg.cost.nft_chain = 1000;
-	cfg.cost.nft_rule = 500;
-	cfg.cost.flowtable = 11000;
-	cfg.cost.tx_eth = 4000;
-	cfg.cost.hw_residual = 0;
+	world_config(&cfg);
 	w->eng = engine_create();
 	sim_pkt_pool_init(&w->pool);
 	g_assert_true(lab_init(&w->lab, &cfg, NULL, "lan", "wan", NULL, &err));
@@ -680,13 +686,7 @@ static void world_init_rps(struct world *w, u32 rps_mask, bool smt)
 	char *rules;
 
 	memset(w, 0, sizeof(*w));
-	router_config_default(&cfg);
-	cfg.cost.rx_napi = 4000;
-	cfg.cost.ip_forward = 14000;
-	cfg.cost.conntrack = 9000;
-	cfg.cost.nft_chain = 1000;
-	cfg.cost.nft_rule = 500;
-	cfg.cost.tx_eth = 4000;
+	world_config(&cfg);
 	if (smt) {
 		cpu.threads_per_core = 2;
 		cpu.smt_throughput_pct = 130;
