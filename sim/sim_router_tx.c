@@ -12,8 +12,6 @@
  *  - every frame leaves through the tx callback (or back to the pool without one), every
  *    qdisc drop through the drop callback: nothing is lost silently.
  */
-#include <string.h>
-
 #include "sim_router_internal.h"
 
 /* skb->len at the device: L2 header + L3 packet (no FCS) */
@@ -136,7 +134,7 @@ void sr_egress_event(struct engine *eng, engine_arg a, engine_arg b)
  */
 bool sr_qdisc_splits(const struct qdisc *q, u32 segs)
 {
-	return segs > 1 && !strcmp(q->ops->kind, "cake") && q->params.rate_bps &&
+	return segs > 1 && q->ops == &qdisc_cake_ops && q->params.rate_bps &&
 	       q->params.rate_bps <= 1000000000ULL;
 }
 
@@ -150,13 +148,13 @@ bool sr_qdisc_splits(const struct qdisc *q, u32 segs)
 u64 sr_qdisc_cycles(const struct sim_router *sr, const struct qdisc *q, u32 segs)
 {
 	const struct soc_host *h = &sr->host;
-	const char *kind = q->ops->kind;
 
-	if (!strcmp(kind, "fq_codel"))
+	/* per packet: the kind by its ops table, not by name */
+	if (q->ops == &qdisc_fq_codel_ops)
 		return h->qdisc_fq_codel;
-	if (!strcmp(kind, "htb"))
+	if (q->ops == &qdisc_htb_ops)
 		return h->qdisc_htb_fq_codel;
-	if (strcmp(kind, "cake"))
+	if (q->ops != &qdisc_cake_ops)
 		return 0;
 	if (sr_qdisc_splits(q, segs))
 		return (u64)segs * (h->qdisc_cake + h->gso_segment_cycles);
